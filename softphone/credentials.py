@@ -1,0 +1,114 @@
+"""Account passwords: from ``SOFTPHONE_PASSWORD`` or the operating system's keyring, never a file.
+
+The config file is often copied, shared or backed up in plain text, so passwords are kept out of
+it. There is deliberately no plaintext fallback when no keyring is available: the user is told how
+to get one, or to use the environment variable in scripts. No message here ever contains a password.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterator
+from contextlib import contextmanager
+
+import keyring
+from keyring.backend import KeyringBackend
+from keyring.backends import chainer, fail, null
+from keyring.errors import KeyringError, KeyringLocked, NoKeyringError
+
+SERVICE = "softphone"
+PASSWORD_VARIABLE = "SOFTPHONE_PASSWORD"
+
+
+class CredentialError(Exception):
+    """The password cannot be had; the message says why and what the user can do about it."""
+
+
+def get_password(account_name: str) -> str:
+    """The password for an account; the environment wins so that scripts need no keyring.
+
+    An empty ``SOFTPHONE_PASSWORD`` counts as unset, as ``SOFTPHONE_PASSWORD=`` is how a shell
+    user clears it.
+    """
+    from_environment = os.environ.get(PASSWORD_VARIABLE)
+    if from_environment:
+        return from_environment
+    with _keyring_errors(account_name, "read"):
+        password = _backend(account_name).get_password(SERVICE, account_name)
+    if password is None:
+        raise CredentialError(
+            f"No password is stored for account {account_name!r}. Run "
+            f"`softphone password {account_name}` to store it in the system keyring, or set "
+            f"{PASSWORD_VARIABLE}."
+        )
+    return password
+
+
+def set_password(account_name: str, password: str) -> None:
+    """Store a password; an empty one is refused, as it is nearly always an accidental Enter."""
+    if not password:
+        raise CredentialError(
+            f"The password for account {account_name!r} is empty, so nothing was stored. "
+            f"Run `softphone password {account_name}` again and type the password."
+        )
+    with _keyring_errors(account_name, "store", secret=password):
+        _backend(account_name).set_password(SERVICE, account_name, password)
+
+
+def delete_password(account_name: str) -> None:
+    """Forget a password; deleting one that is not there is reported, as the name may be a typo."""
+    with _keyring_errors(account_name, "delete"):
+        backend = _backend(account_name)
+        if backend.get_password(SERVICE, account_name) is None:
+            raise CredentialError(
+                f"No password is stored for account {account_name!r}, so there is nothing to "
+                "delete. Check the account name."
+            )
+        backend.delete_password(SERVICE, account_name)
+
+
+def _backend(account_name: str) -> KeyringBackend:
+    """The active keyring, refused up front when it cannot really keep secrets."""
+    backend = keyring.get_keyring()
+    if not _can_keep_secrets(backend):
+        raise CredentialError(_no_keyring_message(account_name))
+    return backend
+
+
+def _can_keep_secrets(backend: KeyringBackend) -> bool:
+    """The fail and null backends and an empty chainer would raise or silently drop passwords."""
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return False
+    if isinstance(backend, chainer.ChainerBackend):
+        return bool(backend.backends)
+    return True
+
+
+@contextmanager
+def _keyring_errors(account_name: str, action: str, secret: str | None = None) -> Iterator[None]:
+    """Turn keyring exceptions into advice; ``secret`` is scrubbed from any backend detail."""
+    try:
+        yield
+    except NoKeyringError:
+        raise CredentialError(_no_keyring_message(account_name)) from None
+    except KeyringLocked:
+        raise CredentialError(
+            f"The system keyring is locked, so it cannot {action} the password for account "
+            f"{account_name!r}. Unlock it (log in to the desktop session, or open it in Passwords "
+            f"and Keys / KWalletManager) and try again, or set {PASSWORD_VARIABLE} for scripts."
+        ) from None
+    except KeyringError as error:
+        detail = str(error).replace(secret, "***") if secret else str(error)
+        raise CredentialError(
+            f"The system keyring could not {action} the password for account {account_name!r} "
+            f"({type(error).__name__}: {detail}). Check that a Secret Service such as GNOME "
+            f"Keyring or KWallet is running and unlocked, or set {PASSWORD_VARIABLE} for scripts."
+        ) from None
+
+
+def _no_keyring_message(account_name: str) -> str:
+    return (
+        f"No system keyring is available for the password of account {account_name!r}. Install "
+        "and unlock a Secret Service such as GNOME Keyring or KWallet, or set "
+        f"{PASSWORD_VARIABLE} for scripts."
+    )

@@ -1,0 +1,131 @@
+"""A provider account: pjsua2 configuration from AccountConfig, registration with backoff."""
+
+from __future__ import annotations
+
+import random
+from typing import TYPE_CHECKING
+
+import pjsua2 as pj
+
+from softphone.config import AccountConfig
+from softphone.engine.call import SoftCall, split_remote
+from softphone.engine.guard import guarded
+from softphone.events import Direction, IncomingCall, RegistrationChanged
+from softphone.sipstatus import registration_message, retryable_registration_failure
+
+if TYPE_CHECKING:
+    from softphone.engine.engine import Engine
+
+REGISTRATION_SECONDS = 300
+FIRST_RETRY_SECONDS = 5.0
+MAX_RETRY_SECONDS = 300.0
+NO_ANSWER_WARNING_SECONDS = 8.0
+
+
+def with_transport(uri: str, transport: str) -> str:
+    """Add ;transport= so the registrar and proxy are reached over the account's transport."""
+    if transport == "udp" or ";transport=" in uri.lower():
+        return uri
+    return f"{uri};transport={transport}"
+
+
+def loose_route(uri: str) -> str:
+    """An outbound proxy must be loose-routing (;lr) or it would rewrite the request target."""
+    return uri if ";lr" in uri.lower() else f"{uri};lr"
+
+
+def build_config(account: AccountConfig, password: str | None, transport_id: int,
+                 media_host: str, rtp_port: int) -> pj.AccountConfig:
+    cfg = pj.AccountConfig()
+    user_uri = f"sip:{account.username}@{account.domain}"
+    cfg.idUri = f'"{account.display_name}" <{user_uri}>' if account.display_name else user_uri
+    cfg.regConfig.registrarUri = with_transport(account.registrar_uri, account.transport)
+    cfg.regConfig.registerOnAdd = account.register
+    cfg.regConfig.timeoutSec = REGISTRATION_SECONDS
+    cfg.regConfig.retryIntervalSec = 0  # we retry ourselves, with backoff
+    cfg.regConfig.dropCallsOnFail = False
+    cfg.regConfig.unregWaitMsec = 1500
+    if account.proxy:
+        cfg.sipConfig.proxies.append(loose_route(with_transport(account.proxy, account.transport)))
+    if password is not None:
+        cfg.sipConfig.authCreds.append(
+            pj.AuthCredInfo("digest", "*", account.auth_username or account.username, 0, password)
+        )
+    cfg.sipConfig.transportId = transport_id
+    cfg.mediaConfig.transportConfig.port = rtp_port
+    if media_host:
+        cfg.mediaConfig.transportConfig.boundAddress = media_host
+        cfg.mediaConfig.transportConfig.publicAddress = media_host
+    cfg.mediaConfig.lockCodecEnabled = False
+    cfg.natConfig.iceEnabled = False
+    cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
+    cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
+    return cfg
+
+
+class SoftAccount(pj.Account):
+    """Registers, retries with exponential backoff, and hands incoming calls to the engine."""
+
+    def __init__(self, engine: Engine, config: AccountConfig) -> None:
+        super().__init__()
+        self.engine = engine
+        self.config = config
+        self.retry_delay = FIRST_RETRY_SECONDS
+        self.attempt = 0
+        self.answered_attempt = 0
+        self.last_reported: tuple[bool, int] | None = None
+
+    def start_registration(self) -> None:
+        """(Re)register now and warn if the provider stays silent, long before pjsip gives up."""
+        self.attempt += 1
+        attempt = self.attempt
+        self.setRegistration(True)
+        self.engine.after(NO_ANSWER_WARNING_SECONDS, lambda: self._warn_if_silent(attempt))
+
+    def _warn_if_silent(self, attempt: int) -> None:
+        if self.answered_attempt < attempt == self.attempt:
+            self._report(False, 408, "No response", None)
+
+    @guarded
+    def onRegState(self, prm: pj.OnRegStateParam) -> None:
+        self.answered_attempt = self.attempt
+        info = self.getInfo()
+        code = prm.code
+        if info.regIsActive:
+            self.retry_delay = FIRST_RETRY_SECONDS
+            self._report(True, code, prm.reason, None, prm.expiration)
+            return
+        retry_in = None
+        if self.config.register and code != 200 and retryable_registration_failure(code):
+            retry_in = self.retry_delay * random.uniform(0.8, 1.2)
+            self.retry_delay = min(self.retry_delay * 2, MAX_RETRY_SECONDS)
+            self.engine.after(retry_in, self.start_registration)
+        self._report(False, code, prm.reason, retry_in)
+
+    def _report(self, registered: bool, code: int, reason: str, retry_in: float | None,
+                expires: int = 0) -> None:
+        if self.last_reported == (registered, code) and retry_in is None:
+            return
+        self.last_reported = (registered, code)
+        message = registration_message(code) if code != 200 or registered else "Unregistered."
+        if retry_in is not None:
+            message = f"{message} Trying again in {retry_in:.0f} s."
+        self.engine.emit(
+            RegistrationChanged(
+                account=self.config.name, registered=registered, code=code, reason=reason,
+                message=message, expires=expires, retry_in=retry_in,
+            )
+        )
+
+    @guarded
+    def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
+        call = SoftCall(self.engine, self, self.config.name, Direction.INCOMING, prm.callId)
+        self.engine.adopt_call(call)
+        name, uri, user = split_remote(call.getInfo().remoteUri)
+        self.engine.emit(
+            IncomingCall(call_id=prm.callId, account=self.config.name, remote_uri=uri,
+                         remote_name=name, remote_number=user)
+        )
+        ringing = pj.CallOpParam()
+        ringing.statusCode = 180
+        call.answer(ringing)

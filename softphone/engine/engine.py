@@ -1,0 +1,404 @@
+"""The SIP/RTP engine: one pjsua2 endpoint living on one thread of its own.
+
+pjsua2 objects are not safe to touch from arbitrary threads (an unregistered thread aborts the
+process), and a Python reference dropped at the wrong moment hangs a call up or crashes it. So
+every pjsua2 call happens on the engine thread: public methods queue a command and wait for its
+result, SIP callbacks arrive there too (threadCnt=0, events pumped by our loop), and events go
+out through `on_event`, which front ends re-queue onto their own threads. Only the audio frame
+callbacks run elsewhere (the null device's clock thread) and they touch nothing but their port.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import gc
+import heapq
+import itertools
+import logging
+import os
+import queue
+import sys
+import threading
+import time
+import weakref
+from collections.abc import Callable, Iterator
+from concurrent.futures import Future
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pjsua2 as pj
+
+from softphone.config import AccountConfig, NetworkConfig
+from softphone.engine.account import SoftAccount, build_config
+from softphone.engine.call import SoftCall
+from softphone.engine.port import DevicePort
+from softphone.engine.transports import Transports, bind_host
+from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
+from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
+
+log = logging.getLogger("softphone.engine")
+T = TypeVar("T")
+
+CODEC_IDS = {
+    "G722": "G722/16000",
+    "PCMA": "PCMA/8000",
+    "PCMU": "PCMU/8000",
+    "speex": "speex/",
+    "iLBC": "iLBC/",
+    "GSM": "GSM/",
+    "L16": "L16/",
+}
+USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
+STATS_INTERVAL = 2.0
+NO_PROVIDER_ANSWER_SECONDS = 10.0
+
+
+class EngineError(Exception):
+    """A command the engine could not carry out, with the reason in words."""
+
+
+@contextlib.contextmanager
+def _quiet_console() -> Iterator[None]:
+    """pjlib prints its start-up banner to stdout before any log setting applies; `--json`
+    output must stay clean, so stdout is pointed at /dev/null for that moment."""
+    sys.stdout.flush()
+    saved = os.dup(1)
+    with open(os.devnull, "wb") as devnull:
+        os.dup2(devnull.fileno(), 1)
+    try:
+        yield
+    finally:
+        os.dup2(saved, 1)
+        os.close(saved)
+
+
+class Engine:
+    """Accounts, calls and the audio device port, driven through thread-safe commands."""
+
+    def __init__(
+        self,
+        network: NetworkConfig,
+        on_event: Callable[[Event], None],
+        *,
+        codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU"),
+        log_file: Path | None = None,
+        rtp_timeout: float = 30.0,
+    ) -> None:
+        self.network = network
+        self.rtp_timeout = rtp_timeout
+        self._on_event = on_event
+        self._codecs = codecs
+        self._log_file = log_file
+        self._commands: queue.SimpleQueue[tuple[Callable[[], Any], Future[Any]]] = (
+            queue.SimpleQueue())
+        self._timers: list[tuple[float, int, Callable[[], None]]] = []
+        self._timer_seq = itertools.count()
+        self._accounts: dict[str, SoftAccount] = {}
+        self._calls: dict[int, SoftCall] = {}
+        # A pjsua2 Call deleted after libDestroy aborts the process: track every one made.
+        self._live_calls: weakref.WeakSet[SoftCall] = weakref.WeakSet()
+        self._thread: threading.Thread | None = None
+        self._stopping = False
+        self._endpoint: pj.Endpoint | None = None
+        self._device: DevicePort | None = None
+        self._transports: Transports | None = None
+
+    # ---- lifecycle -------------------------------------------------------------------------
+
+    def start(self, timeout: float = 15.0) -> None:
+        # Frame callbacks wait for the GIL; a short switch interval keeps their p99 near 2 ms.
+        sys.setswitchinterval(0.001)
+        started: Future[None] = Future()
+        self._thread = threading.Thread(target=self._run, args=(started,), name="sip-engine",
+                                        daemon=True)
+        self._thread.start()
+        started.result(timeout)
+
+    def shutdown(self, timeout: float = 10.0) -> None:
+        """Hang up, unregister and destroy the endpoint; safe to call more than once."""
+        if self._thread is None or not self._thread.is_alive():
+            return
+        self._submit(self._request_stop)
+        self._thread.join(timeout)
+
+    def _request_stop(self) -> None:
+        self._stopping = True
+
+    def _run(self, started: Future[None]) -> None:
+        try:
+            self._open()
+        except Exception as err:  # report any failure to start to the caller of start()
+            started.set_exception(EngineError(f"The SIP engine could not start: {err}"))
+            return
+        started.set_result(None)
+        while not self._stopping:
+            self._pump(0.01)
+        self._close()
+
+    def _open(self) -> None:
+        self._endpoint = pj.Endpoint()
+        with _quiet_console():
+            self._endpoint.libCreate()
+        self._endpoint.libInit(self._endpoint_config())
+        self._endpoint.libStart()
+        self._endpoint.audDevManager().setNullDev()
+        self._transports = Transports(self._endpoint, self.network)
+        self._apply_codecs(self._codecs)
+        self._device = DevicePort()
+        self.after(1.0, self._watch_calls)
+
+    def _endpoint_config(self) -> pj.EpConfig:
+        cfg = pj.EpConfig()
+        cfg.uaConfig.threadCnt = 0
+        cfg.uaConfig.mainThreadOnly = True
+        cfg.uaConfig.userAgent = USER_AGENT
+        for server in self.network.stun_servers:
+            cfg.uaConfig.stunServer.append(server)
+        cfg.logConfig.consoleLevel = 0
+        cfg.logConfig.msgLogging = False  # SIP messages carry digest responses
+        if self._log_file:
+            cfg.logConfig.filename = str(self._log_file)
+            cfg.logConfig.level = 4
+        else:
+            cfg.logConfig.level = 0
+        med = cfg.medConfig
+        med.clockRate = CLOCK_RATE
+        med.sndClockRate = CLOCK_RATE
+        med.audioFramePtime = FRAME_MS
+        med.ptime = FRAME_MS
+        med.noVad = True  # keep RTP flowing in silence: NATs and RTP timeouts depend on it
+        med.ecTailLen = 0  # the echo canceller lives in our audio pipeline
+        return cfg
+
+    def _close(self) -> None:
+        for call in list(self._calls.values()):
+            with contextlib.suppress(pj.Error):
+                call.hang_up()
+        self._pump_until(lambda: not self._calls, 3.0)
+        registered = [a for a in self._accounts.values() if a.getInfo().regIsActive]
+        for account in registered:
+            with contextlib.suppress(pj.Error):
+                account.setRegistration(False)
+        self._pump_until(lambda: not any(a.getInfo().regIsActive for a in registered), 2.0)
+        self._calls.clear()
+        self._timers.clear()
+        self._device = None
+        for account in self._accounts.values():
+            account.shutdown()
+        self._accounts.clear()
+        gc.collect()
+        if self._live_calls:
+            log.error("%d call objects outlive the engine: exiting would abort", len(
+                self._live_calls))
+        # Calls and accounts are already ended and unregistered above, with bounded waits;
+        # NO_NETWORK skips pjsua's fixed one-second sleep that waits for the same.
+        self._endpoint.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
+        self._endpoint = None
+
+    def _pump(self, seconds: float) -> None:
+        self._run_commands()
+        self._endpoint.libHandleEvents(int(seconds * 1000))
+        self._run_timers()
+
+    def _pump_until(self, done: Callable[[], bool], timeout: float) -> None:
+        deadline = time.monotonic() + timeout
+        while not done() and time.monotonic() < deadline:
+            self._pump(0.01)
+
+    # ---- plumbing ----------------------------------------------------------------------------
+
+    def _submit(self, fn: Callable[[], T]) -> Future[T]:
+        future: Future[T] = Future()
+        self._commands.put((fn, future))
+        return future
+
+    def _run_on_engine(self, fn: Callable[[], T], timeout: float = 10.0) -> T:
+        if threading.current_thread() is self._thread:
+            return fn()
+        if self._thread is None or not self._thread.is_alive():
+            raise EngineError("The SIP engine is not running.")
+        return self._submit(fn).result(timeout)
+
+    def _run_commands(self) -> None:
+        while True:
+            try:
+                fn, future = self._commands.get_nowait()
+            except queue.Empty:
+                return
+            try:
+                future.set_result(fn())
+            except pj.Error as err:
+                future.set_exception(EngineError(err.reason))
+            except Exception as err:
+                future.set_exception(err)
+
+    def after(self, delay: float, fn: Callable[[], None]) -> None:
+        """Run fn on the engine thread after `delay` seconds (engine thread only)."""
+        heapq.heappush(self._timers, (time.monotonic() + delay, next(self._timer_seq), fn))
+
+    def _run_timers(self) -> None:
+        now = time.monotonic()
+        while self._timers and self._timers[0][0] <= now:
+            _, _, fn = heapq.heappop(self._timers)
+            try:
+                fn()
+            except Exception:
+                log.exception("engine timer failed")
+
+    def emit(self, event: Event) -> None:
+        try:
+            self._on_event(event)
+        except Exception:
+            log.exception("event handler failed for %r", event)
+
+    # ---- accounts ----------------------------------------------------------------------------
+
+    def add_account(self, account: AccountConfig, password: str | None) -> None:
+        """Add (or replace) an account; registration results arrive as RegistrationChanged."""
+        self._run_on_engine(lambda: self._add_account(account, password))
+
+    def _add_account(self, account: AccountConfig, password: str | None) -> None:
+        self._remove_account(account.name)
+        transport_id = self._transports.for_account(account)
+        cfg = build_config(account, password, transport_id, bind_host(account, self.network),
+                           self.network.rtp_port)
+        soft = SoftAccount(self, account)
+        cfg.regConfig.registerOnAdd = False
+        soft.create(cfg, not self._accounts)
+        self._accounts[account.name] = soft
+        if account.register:
+            soft.start_registration()
+
+    def remove_account(self, name: str) -> None:
+        self._run_on_engine(lambda: self._remove_account(name))
+
+    def _remove_account(self, name: str) -> None:
+        account = self._accounts.pop(name, None)
+        if account is not None:
+            account.shutdown()
+
+    def local_address(self, account: str) -> str:
+        """host:port where this account's transport listens (the echo line advertises it)."""
+        def find() -> str:
+            transport_id = self._transports.for_account(self._account(account).config)
+            return self._transports.local_name(transport_id)
+
+        return self._run_on_engine(find)
+
+    def set_codecs(self, order: tuple[str, ...]) -> None:
+        self._run_on_engine(lambda: self._apply_codecs(order))
+
+    def _apply_codecs(self, order: tuple[str, ...]) -> None:
+        """Codecs in the user's order get descending priorities; the rest are switched off."""
+        wanted = [CODEC_IDS[name] for name in order]
+        for codec in self._endpoint.codecEnum2():
+            rank = next((i for i, prefix in enumerate(wanted) if codec.codecId.startswith(prefix)),
+                        None)
+            priority = 0 if rank is None else 254 - rank
+            self._endpoint.codecSetPriority(codec.codecId, priority)
+
+    # ---- calls -------------------------------------------------------------------------------
+
+    def dial(self, account: str, uri: str, headers: dict[str, str] | None = None) -> int:
+        """Place a call; returns its id. Progress arrives as CallStateChanged events."""
+        return self._run_on_engine(lambda: self._dial(account, uri, headers or {}))
+
+    def _dial(self, account_name: str, uri: str, headers: dict[str, str]) -> int:
+        account = self._account(account_name)
+        call = SoftCall(self, account, account_name, Direction.OUTGOING)
+        prm = pj.CallOpParam(True)
+        for name, value in headers.items():
+            header = pj.SipHeader()
+            header.hName, header.hValue = name, value
+            prm.txOption.headers.append(header)
+        try:
+            call.makeCall(uri, prm)
+        except pj.Error as err:
+            raise EngineError(f"The call to {uri} could not be started: {err.reason}") from None
+        call_id = call.call_id
+        self.adopt_call(call)
+        self.after(NO_PROVIDER_ANSWER_SECONDS, lambda: self._give_up_if_silent(call_id))
+        return call_id
+
+    def _give_up_if_silent(self, call_id: int) -> None:
+        call = self._calls.get(call_id)
+        if call is not None and call.state is CallState.CALLING:
+            with contextlib.suppress(pj.Error):
+                if call.getInfo().lastStatusCode == 0:
+                    call.hang_up(message="The provider is not answering. Check your network "
+                                 "and the account's server address.")
+
+    def answer(self, call_id: int) -> None:
+        self._run_on_engine(lambda: self._answer(call_id))
+
+    def _answer(self, call_id: int) -> None:
+        prm = pj.CallOpParam()
+        prm.statusCode = 200
+        self._call(call_id).answer(prm)
+
+    def reject(self, call_id: int, code: int = 486) -> None:
+        """Decline a ringing call: 486 says busy (try later), 603 says declined."""
+        self._run_on_engine(lambda: self._call(call_id).hang_up(code))
+
+    def hangup(self, call_id: int) -> None:
+        self._run_on_engine(lambda: self._call(call_id).hang_up())
+
+    def hangup_all(self) -> None:
+        self._run_on_engine(lambda: [call.hang_up() for call in list(self._calls.values())])
+
+    def call_stats(self, call_id: int) -> CallStats | None:
+        return self._run_on_engine(lambda: self._call(call_id).refresh_stats())
+
+    def attach_audio(self, source: FrameSource | None, sink: FrameSink | None) -> None:
+        """Choose what calls hear from us and where their audio goes (None: silence/discard)."""
+        self._run_on_engine(lambda: self._device.attach(source, sink))
+
+    # ---- used by calls and accounts (engine thread) ------------------------------------------
+
+    def adopt_call(self, call: SoftCall) -> None:
+        self._calls[call.call_id] = call
+        self._live_calls.add(call)
+
+    def forget_call(self, call: SoftCall) -> None:
+        """Drop our reference once DISCONNECTED has been announced (safe inside the callback)."""
+        self._calls.pop(call.call_id, None)
+
+    def connect_audio(self, media: pj.AudioMedia) -> None:
+        self._device.startTransmit(media)
+        media.startTransmit(self._device)
+
+    def _account(self, name: str) -> SoftAccount:
+        try:
+            return self._accounts[name]
+        except KeyError:
+            raise EngineError(f"There is no account named '{name}'.") from None
+
+    def _call(self, call_id: int) -> SoftCall:
+        try:
+            return self._calls[call_id]
+        except KeyError:
+            raise EngineError("That call has already ended.") from None
+
+    def _watch_calls(self) -> None:
+        """Once a second: publish stats every 2 s and end calls whose far end went silent."""
+        now = time.monotonic()
+        for call in list(self._calls.values()):
+            if call.state is CallState.CONNECTED and call.audio_index is not None:
+                self._watch_call(call, now)
+        self.after(1.0, self._watch_calls)
+
+    def _watch_call(self, call: SoftCall, now: float) -> None:
+        stats = call.refresh_stats()
+        if stats is None:
+            return
+        if stats.rx_packets != call.rx_packets_seen:
+            call.rx_packets_seen = stats.rx_packets
+            call.rx_silent_since = now
+        elif now - call.rx_silent_since > self.rtp_timeout:
+            call.hang_up(message=f"The call was lost: no audio from the other side for "
+                         f"{self.rtp_timeout:.0f} seconds.")
+            self.emit(EngineProblem(f"Call {call.call_id} ended by RTP timeout."))
+            return
+        if now >= call.stats_due:
+            call.stats_due = now + STATS_INTERVAL
+            self.emit(stats)

@@ -1,0 +1,1 @@
+"""Device-independent audio: the frame format the engine exchanges, and file/tone endpoints."""
