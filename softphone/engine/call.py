@@ -105,8 +105,12 @@ class SoftCall(pj.Call):
 
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
+        """The last moment the stream's figures exist: publish them as the call's final stats."""
         if prm.streamIdx == self.audio_index:
-            self.refresh_stats()
+            stats = self.refresh_stats()
+            self.audio_index = None
+            if stats is not None:
+                self.engine.emit(stats)
 
     def _announce(self, state: CallState, info: pj.CallInfo) -> None:
         self.state = state

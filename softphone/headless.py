@@ -1,0 +1,215 @@
+"""`softphone call`: one call from the command line, for scripts, tests and a first check.
+
+Registers (if the account says so), dials, plays and records WAVs, hangs up after --duration
+seconds of talk or when the far end does, and reports every event as a line of text or JSON.
+The exit status says whether the call was answered and ended normally.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import dataclasses
+import enum
+import json
+import queue
+import sys
+import time
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any, TextIO
+
+from softphone.config import Config
+from softphone.echo_line import ECHO_TARGET
+from softphone.events import (
+    CallState,
+    CallStateChanged,
+    CallStats,
+    EngineProblem,
+    Event,
+    IncomingCall,
+    RegistrationChanged,
+)
+from softphone.media.wav import WavRecorder, WavSource
+from softphone.phone import Phone
+
+REGISTRATION_TIMEOUT = 10.0
+EVENT_NAMES = {
+    RegistrationChanged: "registration",
+    CallStateChanged: "call_state",
+    CallStats: "stats",
+    IncomingCall: "incoming_call",
+    EngineProblem: "problem",
+}
+
+EXIT_OK = 0
+EXIT_CALL_FAILED = 1
+EXIT_BAD_INPUT = 2
+
+
+class CallFailed(Exception):
+    """The call could not be made or did not end normally; the message is for the user."""
+
+
+@dataclass
+class CallOptions:
+    target: str
+    account: str | None = None
+    duration: float | None = None
+    play: Path | None = None
+    record: Path | None = None
+    json: bool = False
+    log_file: Path | None = None
+    rtp_timeout: float = 30.0
+
+
+def event_record(event: Event) -> dict[str, Any]:
+    """An event as a JSON-ready dict: {"event": name, ...fields} with enums as their values."""
+    fields = {
+        key: value.value if isinstance(value, enum.Enum) else value
+        for key, value in dataclasses.asdict(event).items()
+    }
+    return {"event": EVENT_NAMES[type(event)], **fields}
+
+
+class Reporter:
+    """Prints events for a person (one short line each) or for a program (JSON lines)."""
+
+    def __init__(self, as_json: bool, out: TextIO = sys.stdout) -> None:
+        self.as_json = as_json
+        self.out = out
+
+    def event(self, event: Event) -> None:
+        if self.as_json:
+            print(json.dumps(event_record(event)), file=self.out, flush=True)
+        elif isinstance(event, RegistrationChanged | CallStateChanged | EngineProblem):
+            print(event.message, file=self.out, flush=True)
+
+    def final_stats(self, stats: CallStats | None) -> None:
+        if stats is None:
+            return
+        if self.as_json:
+            self.event(stats)
+            return
+        rtt = f"{stats.rtt_ms:.0f} ms" if stats.rtt_ms is not None else "n/a"
+        print(f"Quality: MOS {stats.mos:.2f} ({stats.codec}), loss in/out "
+              f"{stats.rx_loss_pct:.1f}%/{stats.tx_loss_pct:.1f}%, jitter "
+              f"{stats.jitter_ms:.1f} ms, RTT {rtt}", file=self.out, flush=True)
+
+
+class CallRun:
+    """One call from start to end, driven by engine events on the calling thread."""
+
+    def __init__(self, config: Config, options: CallOptions) -> None:
+        self.options = options
+        self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
+        self.reporter = Reporter(options.json)
+        self.phone = Phone(config, self.events.put, log_file=options.log_file,
+                           rtp_timeout=options.rtp_timeout)
+        self.call_id: int | None = None
+        self.connected_at: float | None = None
+        self.ended: CallStateChanged | None = None
+        self.stats: CallStats | None = None
+        self.source: WavSource | None = None
+        self.recorder: WavRecorder | None = None
+
+    def run(self) -> int:
+        """Returns the exit status; raises CallFailed, DialError, ConfigError, CredentialError."""
+        try:
+            self._open_audio()
+            self.phone.start()
+            self.phone.attach_audio(self.source, self.recorder)
+            self._dial()
+            self._wait_for_end()
+        finally:
+            self._close()
+        self.reporter.final_stats(self.stats)
+        return self._outcome()
+
+    def _open_audio(self) -> None:
+        if self.options.play:
+            self.source = WavSource(self.options.play)
+        if self.options.record:
+            self.recorder = WavRecorder(self.options.record)
+
+    def _dial(self) -> None:
+        if self.options.target.strip().lower() == ECHO_TARGET:
+            self.call_id = self.phone.dial_echo_test()
+            return
+        account = self.phone.config.account(self.options.account)
+        self.phone.resolve(self.options.target, account)  # refuse bad input before any SIP
+        self.phone.enable_account(account.name)
+        if account.register:
+            self._wait_for_registration(account.name)
+        self.call_id = self.phone.dial(self.options.target, account.name)
+
+    def _wait_for_registration(self, account: str) -> None:
+        deadline = time.monotonic() + REGISTRATION_TIMEOUT
+        while time.monotonic() < deadline:
+            event = self._next_event(deadline - time.monotonic())
+            if isinstance(event, RegistrationChanged) and event.account == account:
+                if event.registered:
+                    return
+                if event.retry_in is None and event.code != 408:
+                    raise CallFailed(f"Registration failed: {event.message}")
+        raise CallFailed("Registration failed: the provider is not answering.")
+
+    def _wait_for_end(self) -> None:
+        interrupted_at: float | None = None
+        while self.ended is None:
+            try:
+                self._next_event(0.1)
+                self._hang_up_when_done()
+            except KeyboardInterrupt:
+                if interrupted_at is not None and time.monotonic() - interrupted_at > 5:
+                    raise
+                interrupted_at = time.monotonic()
+                self._hang_up()
+
+    def _next_event(self, timeout: float) -> Event | None:
+        try:
+            event = self.events.get(timeout=max(timeout, 0))
+        except queue.Empty:
+            return None
+        self._track(event)
+        if not isinstance(event, CallStats):
+            self.reporter.event(event)
+        return event
+
+    def _track(self, event: Event) -> None:
+        if isinstance(event, CallStats) and event.call_id == self.call_id:
+            self.stats = event
+        if not isinstance(event, CallStateChanged) or event.call_id != self.call_id:
+            return
+        if event.state is CallState.CONNECTED:
+            self.connected_at = time.monotonic()
+        elif event.state is CallState.ENDED:
+            self.ended = event
+
+    def _hang_up_when_done(self) -> None:
+        if self.connected_at is None:
+            return
+        talked = time.monotonic() - self.connected_at
+        if self.options.duration is not None:
+            done = talked >= self.options.duration
+        else:
+            done = self.source is not None and self.source.finished and talked > 0.5
+        if done:
+            self._hang_up()
+
+    def _hang_up(self) -> None:
+        if self.call_id is not None and self.ended is None:
+            with contextlib.suppress(Exception):
+                self.phone.hangup(self.call_id)
+
+    def _close(self) -> None:
+        self.phone.shutdown()
+        while not self.events.empty():
+            self._next_event(0)
+        if self.recorder:
+            self.recorder.close()
+
+    def _outcome(self) -> int:
+        if self.connected_at is None:
+            message = self.ended.message if self.ended else "The call did not connect."
+            raise CallFailed(message)
+        return EXIT_OK

@@ -1,0 +1,99 @@
+"""The command layer: the one set of verbs every front end (CLI, window, tray, links) uses.
+
+It turns what a person typed into something the engine can dial, refusing bad input before
+any SIP is sent, looks passwords up, and owns the built-in echo test line.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from pathlib import Path
+
+from softphone.config import AccountConfig, Config
+from softphone.credentials import CredentialError, get_password
+from softphone.echo_line import ECHO_TARGET, EchoLine
+from softphone.engine import Engine
+from softphone.events import Event
+from softphone.media.frames import FrameSink, FrameSource
+from softphone.numbers import Target, parse_target
+
+
+class Phone:
+    """Accounts, dialling and call control on top of one Engine."""
+
+    def __init__(
+        self,
+        config: Config,
+        on_event: Callable[[Event], None],
+        *,
+        log_file: Path | None = None,
+        rtp_timeout: float = 30.0,
+        password_lookup: Callable[[str], str] = get_password,
+    ) -> None:
+        self.config = config
+        codecs = config.accounts[0].codecs if config.accounts else AccountConfig.codecs
+        self.engine = Engine(config.network, on_event, codecs=codecs, log_file=log_file,
+                             rtp_timeout=rtp_timeout)
+        self._password_lookup = password_lookup
+        self._echo = EchoLine()
+
+    def start(self) -> None:
+        self.engine.start()
+
+    def shutdown(self) -> None:
+        self.engine.shutdown()
+        self._echo.stop()
+
+    def enable_account(self, name: str | None = None) -> AccountConfig:
+        """Register (or just set up) one configured account; raises CredentialError if its
+        password is needed and cannot be found."""
+        account = self.config.account(name)
+        self.engine.add_account(account, self._password_for(account))
+        return account
+
+    def _password_for(self, account: AccountConfig) -> str | None:
+        """An unregistered account may be a trunk authorised by address: no password is fine."""
+        try:
+            return self._password_lookup(account.name)
+        except CredentialError:
+            if account.register:
+                raise
+            return None
+
+    def resolve(self, text: str, account: AccountConfig) -> Target:
+        """What `text` would dial through `account`, or DialError saying why it can't be."""
+        return parse_target(text, account.default_country)
+
+    def dial(self, text: str, account: str | None = None) -> int:
+        """Call what the user typed; "echo" reaches the built-in echo test line."""
+        if text.strip().lower() == ECHO_TARGET:
+            return self.dial_echo_test()
+        chosen = self.config.account(account)
+        target = self.resolve(text, chosen)
+        return self.engine.dial(chosen.name, target.request_uri(chosen.domain),
+                                self._caller_id_headers(chosen))
+
+    def dial_echo_test(self) -> int:
+        """Start the local echo service if needed and call it through the real engine."""
+        account = self._echo.start()
+        self.engine.add_account(account, None)
+        return self.engine.dial(account.name, self._echo.uri)
+
+    @staticmethod
+    def _caller_id_headers(account: AccountConfig) -> dict[str, str]:
+        """RFC 3325: ask the provider to present this number; most trunks honour it."""
+        if not account.caller_id:
+            return {}
+        return {"P-Preferred-Identity": f"<sip:{account.caller_id}@{account.domain}>"}
+
+    def answer(self, call_id: int) -> None:
+        self.engine.answer(call_id)
+
+    def reject(self, call_id: int, code: int = 486) -> None:
+        self.engine.reject(call_id, code)
+
+    def hangup(self, call_id: int) -> None:
+        self.engine.hangup(call_id)
+
+    def attach_audio(self, source: FrameSource | None, sink: FrameSink | None) -> None:
+        self.engine.attach_audio(source, sink)
