@@ -26,16 +26,15 @@ def build_parser() -> argparse.ArgumentParser:
     call.add_argument("target", metavar="TARGET",
                       help="a phone number in any format, a sip:/tel:/callto: address, or "
                       "'echo' for the built-in echo test")
-    call.add_argument("--config", type=Path, help="config file (default: the user config dir)")
-    call.add_argument("--account", help="which configured account to call from")
-    call.add_argument("--duration", type=float, metavar="SECONDS",
-                      help="hang up after this many seconds of talk")
-    call.add_argument("--play", type=Path, metavar="WAV", help="send this WAV file's audio")
-    call.add_argument("--record", type=Path, metavar="WAV", help="record what you hear")
-    call.add_argument("--json", action="store_true", help="print events as JSON lines")
-    call.add_argument("--log", type=Path, metavar="FILE", help="write the SIP engine's log here")
-    call.add_argument("--rtp-timeout", type=float, default=30.0, metavar="SECONDS",
-                      help="end the call when no audio arrives for this long (default 30)")
+    _add_call_options(call)
+
+    listen = commands.add_parser("listen", help="wait for one incoming call and answer it",
+                                 description="Register, wait for a call, answer or decline it.")
+    listen.add_argument("--wait", type=float, metavar="SECONDS",
+                        help="give up if no call comes in this long (default: wait forever)")
+    listen.add_argument("--reject", type=int, choices=(486, 603), metavar="CODE",
+                        help="decline the call: 486 (busy) or 603 (declined)")
+    _add_call_options(listen)
 
     password = commands.add_parser("password", help="store an account's password in the keyring")
     password.add_argument("account", metavar="ACCOUNT")
@@ -43,11 +42,26 @@ def build_parser() -> argparse.ArgumentParser:
     return parser
 
 
+def _add_call_options(command: argparse.ArgumentParser) -> None:
+    command.add_argument("--config", type=Path,
+                         help="config file (default: the user config dir)")
+    command.add_argument("--account", help="which configured account to use")
+    command.add_argument("--duration", type=float, metavar="SECONDS",
+                         help="hang up after this many seconds of talk")
+    command.add_argument("--play", type=Path, metavar="WAV", help="send this WAV file's audio")
+    command.add_argument("--record", type=Path, metavar="WAV", help="record what you hear")
+    command.add_argument("--json", action="store_true", help="print events as JSON lines")
+    command.add_argument("--log", type=Path, metavar="FILE",
+                         help="write the SIP engine's log here")
+    command.add_argument("--rtp-timeout", type=float, default=30.0, metavar="SECONDS",
+                         help="end the call when no audio arrives for this long (default 30)")
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
     try:
-        if args.command == "call":
+        if args.command in ("call", "listen"):
             return _call(args)
         if args.command == "password":
             return _password(args)
@@ -65,9 +79,12 @@ def main(argv: list[str] | None = None) -> int:
 
 def _call(args: argparse.Namespace) -> int:
     config = load_config(args.config)
+    listening = args.command == "listen"
     options = CallOptions(
-        target=args.target, account=args.account, duration=args.duration, play=args.play,
-        record=args.record, json=args.json, log_file=args.log, rtp_timeout=args.rtp_timeout,
+        target=None if listening else args.target, account=args.account,
+        wait=args.wait if listening else None, reject_code=args.reject if listening else None,
+        duration=args.duration, play=args.play, record=args.record, json=args.json,
+        log_file=args.log, rtp_timeout=args.rtp_timeout,
     )
     return CallRun(config, options).run()
 

@@ -24,6 +24,7 @@ from softphone.events import (
     CallState,
     CallStateChanged,
     CallStats,
+    Direction,
     EngineProblem,
     Event,
     IncomingCall,
@@ -52,8 +53,13 @@ class CallFailed(Exception):
 
 @dataclass
 class CallOptions:
-    target: str
+    """What to do: dial `target`, or with no target wait up to `wait` seconds for a call and
+    answer it (or decline it with `reject_code`)."""
+
+    target: str | None
     account: str | None = None
+    wait: float | None = None
+    reject_code: int | None = None
     duration: float | None = None
     play: Path | None = None
     record: Path | None = None
@@ -118,7 +124,10 @@ class CallRun:
             self._open_audio()
             self.phone.start()
             self.phone.attach_audio(self.source, self.recorder)
-            self._dial()
+            if self.options.target is None:
+                self._take_incoming()
+            else:
+                self._dial()
             self._wait_for_end()
         finally:
             self._close()
@@ -137,10 +146,28 @@ class CallRun:
             return
         account = self.phone.config.account(self.options.account)
         self.phone.resolve(self.options.target, account)  # refuse bad input before any SIP
-        self.phone.enable_account(account.name)
-        if account.register:
-            self._wait_for_registration(account.name)
+        self._enable(account.name, account.register)
         self.call_id = self.phone.dial(self.options.target, account.name)
+
+    def _enable(self, account: str, register: bool) -> None:
+        self.phone.enable_account(account)
+        if register:
+            self._wait_for_registration(account)
+
+    def _take_incoming(self) -> None:
+        account = self.phone.config.account(self.options.account)
+        self._enable(account.name, account.register)
+        deadline = time.monotonic() + (self.options.wait or float("inf"))
+        while time.monotonic() < deadline:
+            event = self._next_event(min(deadline - time.monotonic(), 0.5))
+            if isinstance(event, IncomingCall) and event.account == account.name:
+                self.call_id = event.call_id
+                if self.options.reject_code:
+                    self.phone.reject(event.call_id, self.options.reject_code)
+                else:
+                    self.phone.answer(event.call_id)
+                return
+        raise CallFailed("No call came in.")
 
     def _wait_for_registration(self, account: str) -> None:
         deadline = time.monotonic() + REGISTRATION_TIMEOUT
@@ -149,8 +176,7 @@ class CallRun:
             if isinstance(event, RegistrationChanged) and event.account == account:
                 if event.registered:
                     return
-                if event.retry_in is None and event.code != 408:
-                    raise CallFailed(f"Registration failed: {event.message}")
+                raise CallFailed(f"Registration failed: {event.message}")
         raise CallFailed("Registration failed: the provider is not answering.")
 
     def _wait_for_end(self) -> None:
@@ -209,7 +235,11 @@ class CallRun:
             self.recorder.close()
 
     def _outcome(self) -> int:
-        if self.connected_at is None:
-            message = self.ended.message if self.ended else "The call did not connect."
-            raise CallFailed(message)
+        """Answered and ended by a hang-up (not a failure or lost audio), or it's a failure."""
+        if self.ended is None:
+            raise CallFailed("The call did not end cleanly.")
+        if self.options.reject_code and self.ended.direction is Direction.INCOMING:
+            return EXIT_OK
+        if self.connected_at is None or self.ended.code >= 300:
+            raise CallFailed(self.ended.message)
         return EXIT_OK

@@ -108,8 +108,6 @@ class SoftAccount(pj.Account):
             return
         self.last_reported = (registered, code)
         message = registration_message(code) if code != 200 or registered else "Unregistered."
-        if retry_in is not None:
-            message = f"{message} Trying again in {retry_in:.0f} s."
         self.engine.emit(
             RegistrationChanged(
                 account=self.config.name, registered=registered, code=code, reason=reason,

@@ -54,6 +54,7 @@ class SoftCall(pj.Call):
             None if direction is Direction.OUTGOING else CallState.INCOMING)
         self.ended_by_us = False
         self.end_message: str | None = None
+        self.end_code: int | None = None
         self.audio_index: int | None = None
         self.last_stats: CallStats | None = None
         self.rx_packets_seen = 0
@@ -64,10 +65,14 @@ class SoftCall(pj.Call):
     def call_id(self) -> int:
         return self.getId()
 
-    def hang_up(self, code: int = 0, message: str | None = None) -> None:
-        """End the call from our side: CANCEL, reject or BYE, whichever its state needs."""
+    def hang_up(self, code: int = 0, message: str | None = None, cause: int | None = None) -> None:
+        """End the call from our side: CANCEL, reject or BYE, whichever its state needs.
+
+        `message` and `cause` (a SIP-style code) say why when it is not the user's choice, so
+        the ended event reports e.g. 408 for a far end that went silent."""
         self.ended_by_us = True
         self.end_message = self.end_message or message
+        self.end_code = self.end_code or cause
         prm = pj.CallOpParam(True)
         if code:
             prm.statusCode = code
@@ -115,6 +120,8 @@ class SoftCall(pj.Call):
     def _announce(self, state: CallState, info: pj.CallInfo) -> None:
         self.state = state
         code, reason = info.lastStatusCode, info.lastReason
+        if state is CallState.ENDED and self.end_code:
+            code, reason = self.end_code, self.end_message or reason
         name, uri, _ = split_remote(info.remoteUri)
         self.engine.emit(
             CallStateChanged(

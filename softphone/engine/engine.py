@@ -50,7 +50,7 @@ CODEC_IDS = {
 }
 USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
 STATS_INTERVAL = 2.0
-NO_PROVIDER_ANSWER_SECONDS = 10.0
+NO_PROVIDER_ANSWER_SECONDS = 8.0
 
 
 class EngineError(Exception):
@@ -326,7 +326,7 @@ class Engine:
             with contextlib.suppress(pj.Error):
                 if call.getInfo().lastStatusCode == 0:
                     call.hang_up(message="The provider is not answering. Check your network "
-                                 "and the account's server address.")
+                                 "and the account's server address.", cause=408)
 
     def answer(self, call_id: int) -> None:
         self._run_on_engine(lambda: self._answer(call_id))
@@ -396,7 +396,7 @@ class Engine:
             call.rx_silent_since = now
         elif now - call.rx_silent_since > self.rtp_timeout:
             call.hang_up(message=f"The call was lost: no audio from the other side for "
-                         f"{self.rtp_timeout:.0f} seconds.")
+                         f"{self.rtp_timeout:.0f} seconds.", cause=408)
             self.emit(EngineProblem(f"Call {call.call_id} ended by RTP timeout."))
             return
         if now >= call.stats_due:
