@@ -1,0 +1,211 @@
+"""`softphone call` through a real provider (Kamailio with digest auth) to real far ends (SIPp).
+
+Every test asserts what a person at the phone would notice: it connects, they hear the other
+side (checked by the frequency of a test tone), and every failure reads as the right message.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+import pytest
+
+from tests.integration.softphone_cli import Softphone, run_softphone, write_config
+from tests.peers.kamailio import Kamailio
+from tests.peers.ports import HOST, free_port
+from tests.peers.sipp import SippUAS
+from tests.peers.tones import dominant_frequency, read_wav, write_tone_wav
+
+pytestmark = pytest.mark.integration
+
+USER, PASSWORD = "1001", "secret1001"
+ROUTED_PREFIX = "+1202555"
+NUMBER = "(202) 555-0143"  # read with default_country US: +12025550143, routed to the far end
+TONE_HZ = 1000.0
+
+
+@dataclass
+class Line:
+    """A provider account whose number prefix reaches one scripted far end."""
+
+    workdir: Path
+    config: Path
+    far_end: SippUAS
+    provider: Kamailio
+
+    def call(self, *extra: str, password: str = PASSWORD, target: str = NUMBER) -> Softphone:
+        return Softphone(self.workdir, ["call", target, "--config", str(self.config), *extra],
+                         password).start()
+
+
+@pytest.fixture
+def line(tmp_path: Path) -> Iterator[Callable[..., Line]]:
+    started: list[SippUAS | Kamailio] = []
+
+    def make(scenario: str, transport: str = "udp") -> Line:
+        far_end = SippUAS(tmp_path / "sipp", scenario).start()
+        started.append(far_end)
+        provider = Kamailio(tmp_path / "kamailio", {USER: PASSWORD},
+                            {ROUTED_PREFIX: (HOST, far_end.port)}).start()
+        started.append(provider)
+        config = write_config(tmp_path / "config.toml", [{
+            "name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
+            "transport": transport, "default_country": "US", "display_name": "Ada",
+        }])
+        return Line(tmp_path, config, far_end, provider)
+
+    yield make
+    for peer in reversed(started):
+        peer.stop()
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    return write_tone_wav(tmp_path / "tone.wav", TONE_HZ, 3.0)
+
+
+@pytest.mark.parametrize("transport", ["udp", "tcp"])
+def test_call_connects_and_audio_flows_both_ways(line, tone, tmp_path, transport):
+    """SIPp echoes our RTP: hearing our own tone back proves audio went out and came in."""
+    phone = line("answer_echo", transport)
+    heard = tmp_path / "heard.wav"
+    outcome = phone.call("--play", str(tone), "--record", str(heard)).finish()
+
+    assert outcome.returncode == 0, outcome
+    registration = outcome.of("registration")[0]
+    assert (registration["registered"], registration["code"]) == (True, 200), outcome
+    assert outcome.states()[-2:] == ["connected", "ended"], outcome
+    assert outcome.ended()["message"] == "You hung up."
+    stats = outcome.of("stats")[-1]
+    assert stats["rx_packets"] > 100 and stats["tx_packets"] > 100, stats
+    assert stats["mos"] > 4.0, stats
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+    assert phone.far_end.wait(10) == 0, phone.far_end.log_tail()
+
+
+def test_wrong_password_fails_once_with_a_clear_message(line):
+    phone = line("answer_echo")
+    outcome = phone.call(password="not-the-password").finish()
+
+    assert outcome.returncode == 1, outcome
+    assert "Wrong username or password" in outcome.stderr
+    assert [e["code"] for e in outcome.of("registration")] == [403], outcome
+    assert outcome.of("call_state") == [], "nothing is dialled when registration fails"
+
+
+@pytest.mark.parametrize(
+    ("scenario", "code", "words"),
+    [
+        ("busy", 486, "busy"),
+        ("not_found", 404, "does not exist"),
+    ],
+)
+def test_failure_codes_reach_the_user_as_messages(line, scenario, code, words):
+    phone = line(scenario)
+    outcome = phone.call().finish()
+
+    assert outcome.returncode == 1, outcome
+    ended = outcome.ended()
+    assert ended["code"] == code, outcome
+    assert words in ended["message"]
+    assert words in outcome.stderr
+
+
+def test_provider_that_is_down_for_maintenance_says_so(tmp_path):
+    """A trunk used without registration whose server answers 503 itself (a proxy in between
+    would turn a far end's 503 into 500, as RFC 3261 16.7 requires)."""
+    with SippUAS(tmp_path / "sipp", "unavailable") as provider:
+        config = write_config(tmp_path / "config.toml", [{
+            "name": "trunk", "username": USER, "domain": f"{HOST}:{provider.port}",
+            "register": False, "default_country": "US",
+        }])
+        outcome = run_softphone(tmp_path, ["call", NUMBER, "--config", str(config)])
+
+    assert outcome.returncode == 1, outcome
+    assert outcome.ended()["code"] == 503
+    assert "unavailable right now" in outcome.stderr
+
+
+def test_ctrl_c_while_ringing_cancels_the_call(line):
+    phone = line("ring_no_answer")
+    run = phone.call()
+    run.wait_for_state("ringing")
+    run.interrupt()
+    outcome = run.finish()
+
+    assert outcome.ended()["code"] == 487, outcome
+    assert outcome.ended()["message"] == "You cancelled the call."
+    assert phone.far_end.wait(10) == 0, phone.far_end.log_tail()
+
+
+def test_ctrl_c_in_a_call_sends_bye_and_exits_cleanly(line):
+    phone = line("answer_echo")
+    run = phone.call()
+    run.wait_for_state("connected")
+    run.interrupt()
+    outcome = run.finish()
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.ended()["message"] == "You hung up."
+    assert phone.far_end.wait(10) == 0, "the far end saw our BYE\n" + phone.far_end.log_tail()
+
+
+def test_early_media_is_heard_before_answer(line, tmp_path):
+    phone = line("early_media")
+    heard = tmp_path / "heard.wav"
+    outcome = phone.call("--duration", "1", "--record", str(heard)).finish()
+
+    assert outcome.returncode == 0, outcome
+    states = outcome.states()
+    assert states.index("early_media") < states.index("connected"), states
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+
+
+def test_far_end_that_vanishes_is_ended_by_rtp_timeout(line):
+    phone = line("answer_then_vanish")
+    outcome = phone.call("--rtp-timeout", "3").finish(timeout=40)
+
+    assert outcome.returncode == 1, outcome
+    ended = outcome.ended()
+    assert ended["code"] == 408
+    assert "no audio from the other side" in ended["message"]
+
+
+def test_target_that_cannot_be_dialled_is_refused_before_any_sip(line):
+    phone = line("answer_echo")
+    outcome = phone.call(target="+1 555").finish()
+
+    assert outcome.returncode == 2, outcome
+    assert "too short" in outcome.stderr
+    assert outcome.events == []
+    assert phone.far_end.messages() == ""
+
+
+def test_provider_unreachable_gives_a_message_within_ten_seconds(tmp_path):
+    config = write_config(tmp_path / "config.toml", [{
+        "name": "provider", "username": USER, "domain": f"{HOST}:{free_port()}",
+        "default_country": "US",
+    }])
+    started = time.monotonic()
+    outcome = run_softphone(tmp_path, ["call", NUMBER, "--config", str(config)], PASSWORD)
+    elapsed = time.monotonic() - started
+
+    assert outcome.returncode == 1, outcome
+    assert "not answering" in outcome.stderr
+    assert elapsed < 15, f"the user waited {elapsed:.1f} s"  # 8 s watchdog + start-up
+
+
+def test_echo_test_line_returns_what_we_say(tmp_path, tone):
+    heard = tmp_path / "heard.wav"
+    outcome = run_softphone(tmp_path, ["call", "echo", "--play", str(tone),
+                                       "--record", str(heard)])
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.of("stats")[-1]["codec"] == "G722"
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
