@@ -74,6 +74,7 @@ class SoftAccount(pj.Account):
         self.attempt = 0
         self.answered_attempt = 0
         self.last_reported: tuple[bool, int] | None = None
+        self.unregistering = False
 
     def start_registration(self) -> None:
         """(Re)register now and warn if the provider stays silent, long before pjsip gives up."""
@@ -82,6 +83,12 @@ class SoftAccount(pj.Account):
         self.setRegistration(True)
         self.engine.after(NO_ANSWER_WARNING_SECONDS, lambda: self._warn_if_silent(attempt))
 
+    def unregister(self) -> None:
+        """Remove our binding at the provider, so calls stop being routed to a closed app."""
+        if self.getInfo().regIsActive:
+            self.unregistering = True
+            self.setRegistration(False)
+
     def _warn_if_silent(self, attempt: int) -> None:
         if self.answered_attempt < attempt == self.attempt:
             self._report(False, 408, "No response", None)
@@ -89,6 +96,7 @@ class SoftAccount(pj.Account):
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:
         self.answered_attempt = self.attempt
+        self.unregistering = False
         info = self.getInfo()
         code = prm.code
         if info.regIsActive:

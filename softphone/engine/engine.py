@@ -175,11 +175,10 @@ class Engine:
             with contextlib.suppress(pj.Error):
                 call.hang_up()
         self._pump_until(lambda: not self._calls, 3.0)
-        registered = [a for a in self._accounts.values() if a.getInfo().regIsActive]
-        for account in registered:
+        for account in self._accounts.values():
             with contextlib.suppress(pj.Error):
-                account.setRegistration(False)
-        self._pump_until(lambda: not any(a.getInfo().regIsActive for a in registered), 2.0)
+                account.unregister()
+        self._pump_until(lambda: not any(a.unregistering for a in self._accounts.values()), 2.0)
         self._calls.clear()
         self._timers.clear()
         self._device = None

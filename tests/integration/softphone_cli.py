@@ -99,11 +99,17 @@ class Softphone:
             if line.startswith("{"):
                 self.events.append(json.loads(line))
 
-    def wait_for_state(self, state: str, timeout: float = 15.0) -> None:
-        def reached() -> bool:
-            return any(e.get("state") == state for e in self.events)
+    def wait_for(self, kind: str, timeout: float = 15.0, **fields: Any) -> dict[str, Any]:
+        """The first event of `kind` whose fields match, waiting for it if need be."""
+        def match() -> dict[str, Any] | None:
+            return next((e for e in self.events if e["event"] == kind
+                         and all(e.get(k) == v for k, v in fields.items())), None)
 
-        wait_until(reached, timeout, f"call state {state!r}")
+        wait_until(lambda: match() is not None, timeout, f"{kind} event with {fields}")
+        return match()
+
+    def wait_for_state(self, state: str, timeout: float = 15.0) -> None:
+        self.wait_for("call_state", timeout, state=state)
 
     def interrupt(self) -> None:
         """Ctrl-C, as a person at the terminal would press it."""
