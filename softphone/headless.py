@@ -18,7 +18,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
-from softphone.config import Config
+from softphone.config import AccountConfig, Config
 from softphone.echo_line import ECHO_TARGET
 from softphone.events import (
     CallState,
@@ -30,7 +30,7 @@ from softphone.events import (
     IncomingCall,
     RegistrationChanged,
 )
-from softphone.media.wav import WavRecorder, WavSource
+from softphone.media.wav import WavRecorder, WavSource, load_wav
 from softphone.phone import Phone
 
 REGISTRATION_TIMEOUT = 10.0
@@ -120,14 +120,18 @@ class CallRun:
 
     def run(self) -> int:
         """Returns the exit status; raises CallFailed, DialError, ConfigError, CredentialError."""
+        account = self._check_input()
         try:
             self._open_audio()
             self.phone.start()
             self.phone.attach_audio(self.source, self.recorder)
             if self.options.target is None:
-                self._take_incoming()
+                self._take_incoming(account)
+            elif account is None:
+                self.call_id = self.phone.dial_echo_test()
             else:
-                self._dial()
+                self._enable(account.name, account.register)
+                self.call_id = self.phone.dial(self.options.target, account.name)
             self._wait_for_end()
         finally:
             self._close()
@@ -140,22 +144,25 @@ class CallRun:
         if self.options.record:
             self.recorder = WavRecorder(self.options.record)
 
-    def _dial(self) -> None:
-        if self.options.target.strip().lower() == ECHO_TARGET:
-            self.call_id = self.phone.dial_echo_test()
-            return
+    def _check_input(self) -> AccountConfig | None:
+        """Refuse a bad account, target or WAV before anything starts; None means the echo
+        line, which needs no account."""
+        if self.options.play:
+            load_wav(self.options.play)
+        target = self.options.target
+        if target is not None and target.strip().lower() == ECHO_TARGET:
+            return None
         account = self.phone.config.account(self.options.account)
-        self.phone.resolve(self.options.target, account)  # refuse bad input before any SIP
-        self._enable(account.name, account.register)
-        self.call_id = self.phone.dial(self.options.target, account.name)
+        if target is not None:
+            self.phone.resolve(target, account)
+        return account
 
     def _enable(self, account: str, register: bool) -> None:
         self.phone.enable_account(account)
         if register:
             self._wait_for_registration(account)
 
-    def _take_incoming(self) -> None:
-        account = self.phone.config.account(self.options.account)
+    def _take_incoming(self, account: AccountConfig) -> None:
         self._enable(account.name, account.register)
         deadline = time.monotonic() + (self.options.wait or float("inf"))
         while time.monotonic() < deadline:

@@ -48,9 +48,12 @@ def r_factor(codec: str, one_way_ms: float, loss_pct: float) -> float:
 
 
 def mos_from_r(r: float) -> float:
-    """G.107 Annex B mapping from R to an estimated mean opinion score (1 to 4.5)."""
+    """G.107 Annex B mapping from R to an estimated mean opinion score (1 to 4.5).
+
+    The cubic dips just below 1 for R under about 6.5; it is held at 1 there so MOS never
+    falls as R rises."""
     if r <= 0:
         return 1.0
     if r >= 100:
         return 4.5
-    return 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r)
+    return max(1.0, 1 + 0.035 * r + 7e-6 * r * (r - 60) * (100 - r))

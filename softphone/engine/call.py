@@ -25,7 +25,8 @@ _STATES = {
     pj.PJSIP_INV_STATE_DISCONNECTED: CallState.ENDED,
 }
 _NAME_ADDR = re.compile(r'^\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^<]*?))\s*<(?P<uri>[^>]*)>')
-_USER = re.compile(r"^(?:sips?|tel):(?P<user>[^@;?]+)")
+_USER = re.compile(r"^(?:sips?:(?P<user>[^@;?]+)[^@?]*@|tel:(?P<number>[^;?]+))",
+                   re.IGNORECASE)
 
 
 def split_remote(remote: str) -> tuple[str, str, str]:
@@ -36,7 +37,7 @@ def split_remote(remote: str) -> tuple[str, str, str]:
         name = (match["quoted"] if match["quoted"] is not None else match["bare"]).strip()
         uri = match["uri"]
     user = _USER.match(uri)
-    return name, uri, user["user"] if user else ""
+    return name, uri, (user["user"] or user["number"]) if user else ""
 
 
 class SoftCall(pj.Call):

@@ -7,6 +7,7 @@ to loopback, so nothing they send or advertise ever names another interface.
 from __future__ import annotations
 
 import ipaddress
+import re
 import ssl
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,11 +21,19 @@ _KINDS = {
     "tcp": pj.PJSIP_TRANSPORT_TCP,
     "tls": pj.PJSIP_TRANSPORT_TLS,
 }
+_KINDS6 = {
+    "udp": pj.PJSIP_TRANSPORT_UDP6,
+    "tcp": pj.PJSIP_TRANSPORT_TCP6,
+    "tls": pj.PJSIP_TRANSPORT_TLS6,
+}
 _CA_BUNDLES = (
     "/etc/ssl/certs/ca-certificates.crt",
     "/etc/pki/tls/certs/ca-bundle.crt",
     "/etc/ssl/cert.pem",
 )
+
+
+_SCHEME = re.compile(r"^sips?:", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -36,8 +45,7 @@ class TransportKey:
 
 def host_of(domain_or_uri: str) -> str:
     """The host part of 'sip:host:port;params', 'host:port' or '[v6]:port'."""
-    rest = domain_or_uri.split(":", 1)[1] if domain_or_uri.startswith("sip") else domain_or_uri
-    rest = rest.split(";", 1)[0].split("@")[-1]
+    rest = _SCHEME.sub("", domain_or_uri).split(";", 1)[0].split("@")[-1]
     if rest.startswith("["):
         return rest[1 : rest.index("]")]
     return rest.split(":", 1)[0]
@@ -55,8 +63,9 @@ def bind_host(account: AccountConfig, network: NetworkConfig) -> str:
     a provider on this machine, or every interface."""
     if network.bind_address:
         return network.bind_address
-    if is_loopback(host_of(account.proxy or account.registrar_uri)):
-        return "127.0.0.1"
+    host = host_of(account.proxy or account.registrar_uri)
+    if is_loopback(host):
+        return "::1" if ":" in host else "127.0.0.1"
     return ""
 
 
@@ -94,4 +103,5 @@ class Transports:
             cfg.tlsConfig.CaListFile = self._network.ca_file or system_ca_bundle()
             cfg.tlsConfig.verifyServer = key.verify_server
             cfg.tlsConfig.method = pj.PJSIP_TLSV1_2_METHOD
-        return self._endpoint.transportCreate(_KINDS[key.kind], cfg)
+        kinds = _KINDS6 if ":" in key.host else _KINDS
+        return self._endpoint.transportCreate(kinds[key.kind], cfg)

@@ -25,12 +25,19 @@ def load_wav(path: Path) -> np.ndarray:
             raw = wav.readframes(wav.getnframes())
     except FileNotFoundError:
         raise WavError(f"{path}: no such file") from None
+    except OSError as err:
+        raise WavError(f"{path}: cannot be read ({err.strerror})") from None
     except (wave.Error, EOFError) as err:
         raise WavError(f"{path}: not a PCM WAV file ({err})") from None
-    samples = _to_float(raw, width).reshape(-1, channels).mean(axis=1)
+    if width not in (1, 2, 3, 4):
+        raise WavError(f"{path}: unsupported sample width of {width} bytes")
+    whole = len(raw) - len(raw) % (width * channels)  # a recording cut off mid-frame
+    if width == 2 and channels == 1 and rate == CLOCK_RATE:
+        return np.frombuffer(raw[:whole], "<i2").copy()
+    samples = _to_float(raw[:whole], width).reshape(-1, channels).mean(axis=1)
     if rate != CLOCK_RATE:
         samples = soxr.resample(samples, rate, CLOCK_RATE, quality="HQ")
-    return (np.clip(samples, -1.0, 1.0) * 32767).astype("<i2")
+    return np.clip(np.round(samples * 32768), -32768, 32767).astype("<i2")
 
 
 def _to_float(raw: bytes, width: int) -> np.ndarray:
@@ -43,9 +50,7 @@ def _to_float(raw: bytes, width: int) -> np.ndarray:
         padded = np.zeros((len(bytes3), 4), np.uint8)
         padded[:, 1:] = bytes3
         return padded.view("<i4").ravel() / 2**31
-    if width == 4:
-        return np.frombuffer(raw, "<i4") / 2**31
-    raise WavError(f"unsupported sample width of {width} bytes")
+    return np.frombuffer(raw, "<i4") / 2**31
 
 
 class WavSource:
@@ -76,9 +81,12 @@ class WavRecorder:
 
     def __init__(self, path: Path) -> None:
         try:
-            self._wav = wave.open(str(path), "wb")  # noqa: SIM115 (open for the whole call)
+            # Opened here, not by wave: a failed wave.open leaves a half-built writer whose
+            # destructor prints a traceback.
+            self._file = open(path, "wb")  # noqa: SIM115 (open for the whole call)
         except OSError as err:
             raise WavError(f"{path}: cannot be written ({err.strerror})") from None
+        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
         self._wav.setnchannels(1)
         self._wav.setsampwidth(2)
         self._wav.setframerate(CLOCK_RATE)
@@ -97,6 +105,7 @@ class WavRecorder:
             self._writer.join()
             self._drain()
             self._wav.close()
+            self._file.close()
 
     def _write_loop(self) -> None:
         while not self._closed.wait(0.2):
