@@ -7,7 +7,7 @@ side (checked by the frequency of a test tone), and every failure reads as the r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,25 +41,22 @@ class Line:
                          password).start()
 
 
-@pytest.fixture
-def line(tmp_path: Path) -> Iterator[Callable[..., Line]]:
-    started: list[SippUAS | Kamailio] = []
+def account(provider: Kamailio, **settings: object) -> dict[str, object]:
+    """Our provider account as the user would configure it for this provider."""
+    return {"name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
+            "default_country": "US", "display_name": "Ada", **settings}
 
+
+@pytest.fixture
+def line(tmp_path: Path, sipp_uas, make_kamailio) -> Callable[..., Line]:
     def make(scenario: str, transport: str = "udp") -> Line:
-        far_end = SippUAS(tmp_path / "sipp", scenario).start()
-        started.append(far_end)
-        provider = Kamailio(tmp_path / "kamailio", {USER: PASSWORD},
-                            {ROUTED_PREFIX: (HOST, far_end.port)}).start()
-        started.append(provider)
-        config = write_config(tmp_path / "config.toml", [{
-            "name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
-            "transport": transport, "default_country": "US", "display_name": "Ada",
-        }])
+        far_end = sipp_uas(scenario)
+        provider = make_kamailio({USER: PASSWORD}, {ROUTED_PREFIX: (HOST, far_end.port)})
+        config = write_config(tmp_path / "config.toml",
+                              [account(provider, transport=transport)])
         return Line(tmp_path, config, far_end, provider)
 
-    yield make
-    for peer in reversed(started):
-        peer.stop()
+    return make
 
 
 @pytest.fixture
@@ -102,6 +99,7 @@ def test_wrong_password_fails_once_with_a_clear_message(line):
     [
         ("busy", 486, "busy"),
         ("not_found", 404, "does not exist"),
+        ("unavailable", 503, "unavailable right now"),
     ],
 )
 def test_failure_codes_reach_the_user_as_messages(line, scenario, code, words):
@@ -115,15 +113,14 @@ def test_failure_codes_reach_the_user_as_messages(line, scenario, code, words):
     assert words in outcome.stderr
 
 
-def test_provider_that_is_down_for_maintenance_says_so(tmp_path):
-    """A trunk used without registration whose server answers 503 itself (a proxy in between
-    would turn a far end's 503 into 500, as RFC 3261 16.7 requires)."""
-    with SippUAS(tmp_path / "sipp", "unavailable") as provider:
-        config = write_config(tmp_path / "config.toml", [{
-            "name": "trunk", "username": USER, "domain": f"{HOST}:{provider.port}",
-            "register": False, "default_country": "US",
-        }])
-        outcome = run_softphone(tmp_path, ["call", NUMBER, "--config", str(config)])
+def test_provider_that_is_down_for_maintenance_says_so(tmp_path, sipp_uas):
+    """A trunk used without registration whose own server answers 503."""
+    provider = sipp_uas("unavailable")
+    config = write_config(tmp_path / "config.toml", [{
+        "name": "trunk", "username": USER, "domain": f"{HOST}:{provider.port}",
+        "register": False, "default_country": "US",
+    }])
+    outcome = run_softphone(tmp_path, ["call", NUMBER, "--config", str(config)])
 
     assert outcome.returncode == 1, outcome
     assert outcome.ended()["code"] == 503
@@ -198,6 +195,25 @@ def test_provider_unreachable_gives_a_message_within_ten_seconds(tmp_path):
     assert outcome.returncode == 1, outcome
     assert "not answering" in outcome.stderr
     assert elapsed < 15, f"the user waited {elapsed:.1f} s"  # 8 s watchdog + start-up
+
+
+def test_baresip_far_end_hears_us_and_we_hear_it(tmp_path, tone, baresip, make_kamailio):
+    """A real softphone answers: its 440 Hz reaches our recording, our 1000 Hz reaches its."""
+    number = "+12025550199"  # baresip answers only calls to its own user
+    far_end = baresip(tone_hz=440.0, user=number)
+    provider = make_kamailio({USER: PASSWORD}, {number: (HOST, far_end.port)})
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    heard = tmp_path / "heard.wav"
+    outcome = run_softphone(tmp_path, ["call", "202 555 0199", "--config", str(config),
+                                       "--play", str(tone), "--record", str(heard)], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.of("stats")[-1]["codec"] == "G722"
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(440, abs=10)
+    far_end.wait_event("CALL_CLOSED")
+    received, rate = read_wav(far_end.received_wavs()[-1])
+    assert dominant_frequency(received, rate) == pytest.approx(TONE_HZ, abs=10)
 
 
 def test_echo_test_line_returns_what_we_say(tmp_path, tone):

@@ -1,0 +1,138 @@
+"""Real peers for the integration tests: the provider (Kamailio), scripted far ends
+(SIPp) and a real softphone far end (baresip), all on 127.0.0.1.
+
+Every peer is started through the `peers` fixture, which stops them all at
+teardown, pass or fail, and appends their log tails to a failing test's report.
+A test is skipped only when the binary of a peer it needs is not installed.
+"""
+
+from __future__ import annotations
+
+import contextlib
+from collections import Counter
+from collections.abc import Callable, Generator, Iterator, Mapping
+from pathlib import Path
+from typing import Any, TypeVar
+
+import pytest
+
+from tests.peers.baresip import Baresip, baresip_binary
+from tests.peers.kamailio import Kamailio, kamailio_binary
+from tests.peers.process import PeerError, PeerProcess
+from tests.peers.sipp import SippUAC, SippUAS, sipp_binary
+
+USERS = {"1001": "secret1001", "1002": "secret1002"}
+
+Peer = TypeVar("Peer", bound=PeerProcess)
+
+
+class Peers:
+    """The peers one test started, each in its own folder under the test's tmp_path."""
+
+    def __init__(self, tmp_path: Path) -> None:
+        self.tmp_path = tmp_path
+        self.started: list[PeerProcess] = []
+        self._made: Counter[str] = Counter()
+
+    def workdir(self, name: str) -> Path:
+        """`name`, or `name-2`, `name-3`... when the test runs several of a kind."""
+        self._made[name] += 1
+        count = self._made[name]
+        return self.tmp_path / (name if count == 1 else f"{name}-{count}")
+
+    def start(self, peer: Peer) -> Peer:
+        peer.start()
+        self.started.append(peer)
+        return peer
+
+    def stop_all(self) -> None:
+        """Stop in reverse order; one failing stop does not spare the others."""
+        with contextlib.ExitStack() as stack:
+            for peer in self.started:
+                stack.callback(peer.stop)
+
+
+def require(find_binary: Callable[[], str]) -> None:
+    try:
+        find_binary()
+    except PeerError as error:
+        pytest.skip(str(error))
+
+
+@pytest.fixture
+def peers(tmp_path: Path) -> Iterator[Peers]:
+    started = Peers(tmp_path)
+    yield started
+    started.stop_all()
+
+
+@pytest.hookimpl(wrapper=True)
+def pytest_runtest_makereport(
+    item: pytest.Item, call: pytest.CallInfo[None]
+) -> Generator[None, pytest.TestReport, pytest.TestReport]:
+    """Put each peer's log tail into a failed test's report, while the peers still run."""
+    report = yield
+    started = getattr(item, "funcargs", {}).get("peers")
+    if report.failed and isinstance(started, Peers):
+        for peer in started.started:
+            report.sections.append((f"{peer.name} log", peer.log_tail()))
+    return report
+
+
+@pytest.fixture
+def make_kamailio(peers: Peers) -> Callable[..., Kamailio]:
+    """Factory: make_kamailio(users=USERS, routes={prefix: (host, port)}) -> running Kamailio."""
+    require(kamailio_binary)
+
+    def make(
+        users: Mapping[str, str] = USERS,
+        routes: Mapping[str, tuple[str, int]] | None = None,
+    ) -> Kamailio:
+        return peers.start(Kamailio(peers.workdir("kamailio"), users, routes))
+
+    return make
+
+
+@pytest.fixture
+def kamailio(make_kamailio: Callable[..., Kamailio]) -> Kamailio:
+    """The provider with users 1001/secret1001 and 1002/secret1002 and no trunk routes."""
+    return make_kamailio()
+
+
+@pytest.fixture
+def sipp_uas(peers: Peers) -> Callable[..., SippUAS]:
+    """Factory: sipp_uas("busy") -> a running far end waiting for one INVITE."""
+    require(sipp_binary)
+
+    def make(scenario: str, port: int | None = None) -> SippUAS:
+        return peers.start(SippUAS(peers.workdir(f"sipp-{scenario}"), scenario, port))
+
+    return make
+
+
+@pytest.fixture
+def sipp_uac(peers: Peers) -> Callable[..., SippUAC]:
+    """Factory: sipp_uac("uac_call", target_port, to_user, auth=(user, password), ...)."""
+    require(sipp_binary)
+
+    def make(scenario: str, *args: Any, **kwargs: Any) -> SippUAC:
+        return peers.start(SippUAC(peers.workdir(f"sipp-{scenario}"), scenario, *args, **kwargs))
+
+    return make
+
+
+@pytest.fixture
+def baresip(peers: Peers) -> Callable[..., Baresip]:
+    """Factory: baresip(tone_hz=440.0, answer=True, register=(kamailio_port, user, password),
+    user="baresip") -> a running, auto-answering baresip."""
+    require(baresip_binary)
+
+    def make(
+        tone_hz: float | None = 440.0,
+        answer: bool = True,
+        register: tuple[int, str, str] | None = None,
+        user: str = "baresip",
+    ) -> Baresip:
+        return peers.start(Baresip(peers.workdir("baresip"), tone_hz, answer, register, user))
+
+    return make
