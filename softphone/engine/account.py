@@ -10,6 +10,7 @@ import pjsua2 as pj
 from softphone.config import AccountConfig
 from softphone.engine.call import SoftCall, split_remote
 from softphone.engine.guard import guarded
+from softphone.engine.transport_errors import TransportFailure, transport_failure
 from softphone.events import Direction, IncomingCall, RegistrationChanged
 from softphone.sipstatus import registration_message, retryable_registration_failure
 
@@ -103,19 +104,31 @@ class SoftAccount(pj.Account):
             self.retry_delay = FIRST_RETRY_SECONDS
             self._report(True, code, prm.reason, None, prm.expiration)
             return
+        failure = transport_failure(prm.status, prm.reason)
         retry_in = None
-        if self.config.register and code != 200 and retryable_registration_failure(code):
+        if self._should_retry(code, failure):
             retry_in = self.retry_delay * random.uniform(0.8, 1.2)
             self.retry_delay = min(self.retry_delay * 2, MAX_RETRY_SECONDS)
             self.engine.after(retry_in, self.start_registration)
-        self._report(False, code, prm.reason, retry_in)
+        self._report(False, code, prm.reason, retry_in,
+                     message=failure.message if failure else None)
+
+    def _should_retry(self, code: int, failure: TransportFailure | None) -> bool:
+        """Back off and retry outages; never a wrong password or a certificate we distrust."""
+        if not self.config.register or code == 200:
+            return False
+        if failure is not None:
+            return not failure.permanent
+        return retryable_registration_failure(code)
 
     def _report(self, registered: bool, code: int, reason: str, retry_in: float | None,
-                expires: int = 0) -> None:
+                expires: int = 0, message: str | None = None) -> None:
         if self.last_reported == (registered, code) and retry_in is None:
             return
         self.last_reported = (registered, code)
-        message = registration_message(code) if code != 200 or registered else "Unregistered."
+        if message is None:
+            message = registration_message(code) if code != 200 or registered else (
+                "Unregistered.")
         self.engine.emit(
             RegistrationChanged(
                 account=self.config.name, registered=registered, code=code, reason=reason,

@@ -10,6 +10,7 @@ import pjsua2 as pj
 
 from softphone.engine.guard import guarded
 from softphone.engine.stats import read_stats
+from softphone.engine.transport_errors import transport_failure
 from softphone.events import CallState, CallStateChanged, CallStats, Direction
 from softphone.sipstatus import call_failure_message
 
@@ -128,11 +129,11 @@ class SoftCall(pj.Call):
             CallStateChanged(
                 call_id=info.id, account=self.account_name, direction=self.direction,
                 state=state, remote_uri=uri, remote_name=name, code=code, reason=reason,
-                message=self._message(state, code, info.connectDuration.sec),
+                message=self._message(state, code, reason, info.connectDuration.sec),
             )
         )
 
-    def _message(self, state: CallState, code: int, talk_seconds: int) -> str:
+    def _message(self, state: CallState, code: int, reason: str, talk_seconds: int) -> str:
         if state is not CallState.ENDED:
             return {
                 CallState.CALLING: "Calling…",
@@ -150,6 +151,9 @@ class SoftCall(pj.Call):
         if self.ended_by_us:
             return "You cancelled the call." if self.direction is Direction.OUTGOING else (
                 "You declined the call.")
+        failure = transport_failure(0, reason)
+        if failure is not None:
+            return failure.message
         if self.direction is Direction.INCOMING:
             return "The caller hung up before you answered (missed call)."
         return call_failure_message(code)

@@ -7,6 +7,7 @@ import secrets
 import shutil
 import subprocess
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Self
 
@@ -33,6 +34,14 @@ def htable_set(table: str, key: str, value: str) -> str:
     return f'\t$sht({table}=>{key}) = "{value}";'
 
 
+@dataclass(frozen=True)
+class TlsIdentity:
+    """The provider's TLS certificate chain and key (PEM files), e.g. from a trustme CA."""
+
+    certificate: Path
+    private_key: Path
+
+
 class Kamailio(PeerProcess):
     """The provider, on 127.0.0.1:`port` for UDP and TCP.
 
@@ -43,6 +52,7 @@ class Kamailio(PeerProcess):
     as calls from a trunk would (480 when that user is not registered);
     numbers without a route get 404.
     Registrations live in memory only, so restart() forgets them.
+    With `tls`, it also listens for SIP over TLS on 127.0.0.1:`tls_port`.
     """
 
     name = "kamailio"
@@ -55,8 +65,11 @@ class Kamailio(PeerProcess):
         users: Mapping[str, str],
         routes: Mapping[str, tuple[str, int]] | None = None,
         port: int | None = None,
+        tls: TlsIdentity | None = None,
     ) -> None:
         super().__init__(workdir)
+        self.tls = tls
+        self.tls_port = free_port() if tls else None
         self.users = dict(users)
         self.routes = dict(routes or {})
         self.port = port or free_port()
@@ -74,7 +87,12 @@ class Kamailio(PeerProcess):
             "-Y", str(self.rundir),
             "-m", "64",
             "-M", "8",
+            *self.defines(),
         ]  # fmt: skip
+
+    def defines(self) -> list[str]:
+        """#!ifdef switches of kamailio.cfg: the TLS listener only when a certificate is given."""
+        return ["-A", "WITH_TLS"] if self.tls else []
 
     def ready(self) -> bool:
         return sip_answers(HOST, self.port, "udp") and sip_answers(HOST, self.port, "tcp")
@@ -101,6 +119,9 @@ class Kamailio(PeerProcess):
             "REALM": self.realm,
             "NONCE_SECRET": self._nonce_secret,
             "HTABLE_INIT": "\n".join(lines),
+            "TLS_PORT": str(self.tls_port),
+            "TLS_CERTIFICATE": str(self.tls.certificate) if self.tls else "",
+            "TLS_PRIVATE_KEY": str(self.tls.private_key) if self.tls else "",
         }
         text = TEMPLATE.read_text()
         for key, value in values.items():
@@ -110,7 +131,7 @@ class Kamailio(PeerProcess):
     def check_config(self) -> None:
         """`kamailio -c` first, so a template mistake reads as one, not as a start timeout."""
         result = subprocess.run(
-            [kamailio_binary(), "-c", "-f", str(self.config_path)],
+            [kamailio_binary(), "-c", "-f", str(self.config_path), *self.defines()],
             capture_output=True,
             text=True,
             timeout=30,
