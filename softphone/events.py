@@ -30,7 +30,12 @@ class Direction(enum.Enum):
 
 @dataclass(frozen=True)
 class RegistrationChanged:
-    """An account's registration succeeded, failed, or was removed."""
+    """An account's registration succeeded, failed, or was removed.
+
+    `retry_in` says what happens next after a failure: seconds until the next attempt, 0 while
+    an attempt is still under way (the provider is slow to answer), None when no retry will
+    happen because only the user can fix it (a wrong password, an untrusted certificate).
+    """
 
     account: str
     registered: bool

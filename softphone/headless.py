@@ -163,10 +163,15 @@ class CallRun:
             self._wait_for_registration(account)
 
     def _take_incoming(self, account: AccountConfig) -> None:
-        self._enable(account.name, account.register)
+        """Wait for a call, riding out provider outages (the engine retries with backoff) but
+        not failures only the user can fix."""
+        self.phone.enable_account(account.name)
         deadline = time.monotonic() + (self.options.wait or float("inf"))
         while time.monotonic() < deadline:
             event = self._next_event(min(deadline - time.monotonic(), 0.5))
+            if isinstance(event, RegistrationChanged) and event.account == account.name and (
+                    not event.registered and event.retry_in is None):
+                raise CallFailed(f"Registration failed: {event.message}")
             if isinstance(event, IncomingCall) and event.account == account.name:
                 self.call_id = event.call_id
                 if self.options.reject_code:

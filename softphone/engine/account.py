@@ -92,7 +92,7 @@ class SoftAccount(pj.Account):
 
     def _warn_if_silent(self, attempt: int) -> None:
         if self.answered_attempt < attempt == self.attempt:
-            self._report(False, 408, "No response", None)
+            self._report(False, 408, "No response", retry_in=0.0)
 
     @guarded
     def onRegState(self, prm: pj.OnRegStateParam) -> None:

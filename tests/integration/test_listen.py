@@ -18,14 +18,17 @@ USER, PASSWORD = "1001", "secret1001"
 CALLER, CALLER_PASSWORD = "1002", "secret1002"
 
 
-def listen(tmp_path: Path, provider: Kamailio, *extra: str) -> Softphone:
-    """Our softphone, registered as 1001 and waiting for one call."""
+def listen(tmp_path: Path, provider: Kamailio, *extra: str, transport: str = "udp",
+           registered: bool = True) -> Softphone:
+    """Our softphone as 1001, waiting for one call (once registered, unless told not to wait)."""
     config = write_config(tmp_path / "config.toml", [{
         "name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
+        "transport": transport,
     }])
-    run = Softphone(tmp_path, ["listen", "--config", str(config), "--wait", "20", *extra],
+    run = Softphone(tmp_path, ["listen", "--config", str(config), "--wait", "30", *extra],
                     PASSWORD).start()
-    run.wait_for("registration", registered=True)
+    if registered:
+        run.wait_for("registration", registered=True)
     return run
 
 
@@ -75,3 +78,21 @@ def test_call_from_a_real_softphone_is_answered_with_audio_both_ways(tmp_path, k
     caller.wait_event("CALL_CLOSED")
     received, rate = read_wav(caller.received_wavs()[-1])
     assert dominant_frequency(received, rate) == pytest.approx(1000, abs=10)
+
+
+def test_provider_down_at_start_is_retried_until_it_is_back(tmp_path, peers, sipp_uac):
+    """Over TCP a dead provider refuses at once; the engine backs off and tries again, and
+    once the provider is up the phone registers and takes calls without being restarted."""
+    provider = Kamailio(peers.workdir("kamailio"), {USER: PASSWORD})
+    run = listen(tmp_path, provider, transport="tcp", registered=False)
+    failure = run.wait_for("registration", registered=False)
+    assert failure["retry_in"] and 4 <= failure["retry_in"] <= 6, failure
+    assert "refused the connection" in failure["message"]
+    peers.start(provider)
+    run.wait_for("registration", timeout=10, registered=True)
+    caller = sipp_uac("uac_call", provider.port, USER)
+    caller.wait(20)
+    outcome = run.finish()
+
+    assert outcome.returncode == 0, outcome
+    assert "connected" in outcome.states()
