@@ -30,7 +30,7 @@ from softphone.events import (
     IncomingCall,
     RegistrationChanged,
 )
-from softphone.media.wav import WavRecorder, WavSource, load_wav
+from softphone.media.wav import WavRecorder, WavSource
 from softphone.phone import Phone
 
 REGISTRATION_TIMEOUT = 10.0
@@ -90,6 +90,11 @@ class Reporter:
         elif isinstance(event, RegistrationChanged | CallStateChanged | EngineProblem):
             print(event.message, file=self.out, flush=True)
 
+    def note(self, text: str) -> None:
+        """A line for a person only; JSON output stays pure events."""
+        if not self.as_json:
+            print(text, file=self.out, flush=True)
+
     def final_stats(self, stats: CallStats | None) -> None:
         if stats is None:
             return
@@ -117,6 +122,7 @@ class CallRun:
         self.stats: CallStats | None = None
         self.source: WavSource | None = None
         self.recorder: WavRecorder | None = None
+        self.dialled = ""
 
     def run(self) -> int:
         """Returns the exit status; raises CallFailed, DialError, ConfigError, CredentialError."""
@@ -130,6 +136,7 @@ class CallRun:
             elif account is None:
                 self.call_id = self.phone.dial_echo_test()
             else:
+                self.reporter.note(f"Calling {self.dialled} through '{account.name}'")
                 self._enable(account.name, account.register)
                 self.call_id = self.phone.dial(self.options.target, account.name)
             self._wait_for_end()
@@ -147,14 +154,12 @@ class CallRun:
     def _check_input(self) -> AccountConfig | None:
         """Refuse a bad account, target or WAV before anything starts; None means the echo
         line, which needs no account."""
-        if self.options.play:
-            load_wav(self.options.play)
         target = self.options.target
         if target is not None and target.strip().lower() == ECHO_TARGET:
             return None
         account = self.phone.config.account(self.options.account)
         if target is not None:
-            self.phone.resolve(target, account)
+            self.dialled = self.phone.resolve(target, account).display
         return account
 
     def _enable(self, account: str, register: bool) -> None:
