@@ -53,6 +53,10 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--json", action="store_true", help="print events as JSON lines")
     command.add_argument("--log", type=Path, metavar="FILE",
                          help="write the SIP engine's log here")
+    command.add_argument("--dtmf", metavar="DIGITS",
+                         help="press these keys once the call is connected (0-9 * # A-D)")
+    command.add_argument("--hold-after", type=float, metavar="SECONDS",
+                         help="put the call on hold after this many seconds of talk")
     command.add_argument("--rtp-timeout", type=float, default=30.0, metavar="SECONDS",
                          help="end the call when no audio arrives for this long (default 30)")
 
@@ -84,7 +88,8 @@ def _call(args: argparse.Namespace) -> int:
         target=None if listening else args.target, account=args.account,
         wait=args.wait if listening else None, reject_code=args.reject if listening else None,
         duration=args.duration, play=args.play, record=args.record, json=args.json,
-        log_file=args.log, rtp_timeout=args.rtp_timeout,
+        log_file=args.log, rtp_timeout=args.rtp_timeout, dtmf=args.dtmf,
+        hold_after=args.hold_after,
     )
     return CallRun(config, options).run()
 

@@ -22,6 +22,7 @@ import phonenumbers
 import platformdirs
 
 TRANSPORTS = ("udp", "tcp", "tls")
+DTMF_METHODS = ("rfc4733", "info", "inband")
 CODECS = ("G722", "PCMA", "PCMU", "speex", "iLBC", "GSM", "L16")
 DEFAULT_CODECS = ("G722", "PCMA", "PCMU")
 
@@ -43,6 +44,7 @@ class AccountConfig:
     auth_username: str | None = None
     codecs: tuple[str, ...] = DEFAULT_CODECS
     verify_server: bool = True
+    dtmf_method: str = "rfc4733"
 
     @property
     def registrar_uri(self) -> str:
@@ -445,6 +447,7 @@ _ACCOUNT_FIELDS: dict[str, Parser] = {
     "auth_username": _non_empty,
     "codecs": _codecs,
     "verify_server": _boolean,
+    "dtmf_method": _choice(DTMF_METHODS),
 }
 _REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")
 

@@ -93,10 +93,63 @@ class CallStats:
 
 
 @dataclass(frozen=True)
+class CallFlagsChanged:
+    """Hold, mute, recording or conference membership of a call changed."""
+
+    call_id: int
+    on_hold: bool  # we put the call on hold
+    remote_hold: bool  # the other side put us on hold
+    muted: bool
+    recording: str | None  # the WAV being written, None when not recording
+    conference: bool
+
+
+@dataclass(frozen=True)
+class DtmfReceived:
+    """The other side pressed a key (RFC 4733 telephone-event, SIP INFO)."""
+
+    call_id: int
+    digit: str
+    method: str
+
+
+@dataclass(frozen=True)
+class TransferProgress:
+    """How a transfer we asked for is going (the far end's NOTIFYs about the new call)."""
+
+    call_id: int
+    code: int
+    reason: str
+    final: bool
+    message: str
+
+
+@dataclass(frozen=True)
+class TransferRequested:
+    """The other side asked us to call someone else (REFER). With the "ask" policy the
+    request was declined and the UI may offer to place that call itself."""
+
+    call_id: int
+    account: str
+    target: str
+    accepted: bool
+
+
+@dataclass(frozen=True)
 class EngineProblem:
     """Something went wrong outside any one call or account (a transport, a device)."""
 
     message: str
 
 
-Event = RegistrationChanged | CallStateChanged | IncomingCall | CallStats | EngineProblem
+Event = (
+    RegistrationChanged
+    | CallStateChanged
+    | IncomingCall
+    | CallStats
+    | CallFlagsChanged
+    | DtmfReceived
+    | TransferProgress
+    | TransferRequested
+    | EngineProblem
+)

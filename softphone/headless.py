@@ -21,14 +21,18 @@ from typing import Any, TextIO
 from softphone.config import AccountConfig, Config
 from softphone.echo_line import ECHO_TARGET
 from softphone.events import (
+    CallFlagsChanged,
     CallState,
     CallStateChanged,
     CallStats,
     Direction,
+    DtmfReceived,
     EngineProblem,
     Event,
     IncomingCall,
     RegistrationChanged,
+    TransferProgress,
+    TransferRequested,
 )
 from softphone.media.wav import WavRecorder, WavSource
 from softphone.phone import Phone
@@ -39,6 +43,10 @@ EVENT_NAMES = {
     CallStateChanged: "call_state",
     CallStats: "stats",
     IncomingCall: "incoming_call",
+    CallFlagsChanged: "call_flags",
+    DtmfReceived: "dtmf",
+    TransferProgress: "transfer",
+    TransferRequested: "transfer_request",
     EngineProblem: "problem",
 }
 
@@ -60,6 +68,8 @@ class CallOptions:
     account: str | None = None
     wait: float | None = None
     reject_code: int | None = None
+    dtmf: str | None = None
+    hold_after: float | None = None
     duration: float | None = None
     play: Path | None = None
     record: Path | None = None
@@ -77,6 +87,27 @@ def event_record(event: Event) -> dict[str, Any]:
     return {"event": EVENT_NAMES[type(event)], **fields}
 
 
+def describe(event: Event) -> str | None:
+    """One line for a person, or None for events only programs care about (stats)."""
+    if isinstance(event, RegistrationChanged | CallStateChanged | EngineProblem
+                  | TransferProgress):
+        return event.message
+    if isinstance(event, CallFlagsChanged):
+        held = "on hold" if event.on_hold else "held by the other side" if event.remote_hold \
+            else "active"
+        extras = [word for word, on in (("muted", event.muted), ("recording", event.recording),
+                                        ("in conference", event.conference)) if on]
+        return f"Call {held}" + (f" ({', '.join(extras)})" if extras else "")
+    if isinstance(event, DtmfReceived):
+        return f"The other side pressed {event.digit}"
+    if isinstance(event, TransferRequested):
+        verb = "Calling" if event.accepted else "Declined: the other side asked you to call"
+        return f"{verb} {event.target}"
+    if isinstance(event, IncomingCall):
+        return f"Incoming call from {event.remote_name or event.remote_number or event.remote_uri}"
+    return None
+
+
 class Reporter:
     """Prints events for a person (one short line each) or for a program (JSON lines)."""
 
@@ -87,8 +118,10 @@ class Reporter:
     def event(self, event: Event) -> None:
         if self.as_json:
             print(json.dumps(event_record(event)), file=self.out, flush=True)
-        elif isinstance(event, RegistrationChanged | CallStateChanged | EngineProblem):
-            print(event.message, file=self.out, flush=True)
+            return
+        line = describe(event)
+        if line:
+            print(line, file=self.out, flush=True)
 
     def note(self, text: str) -> None:
         """A line for a person only; JSON output stays pure events."""
@@ -96,10 +129,8 @@ class Reporter:
             print(text, file=self.out, flush=True)
 
     def final_stats(self, stats: CallStats | None) -> None:
-        if stats is None:
-            return
-        if self.as_json:
-            self.event(stats)
+        """The call's last figures, for a person (JSON output already had every stats event)."""
+        if stats is None or self.as_json:
             return
         rtt = f"{stats.rtt_ms:.0f} ms" if stats.rtt_ms is not None else "n/a"
         print(f"Quality: MOS {stats.mos:.2f} ({stats.codec}), loss in/out "
@@ -123,6 +154,8 @@ class CallRun:
         self.source: WavSource | None = None
         self.recorder: WavRecorder | None = None
         self.dialled = ""
+        self.dtmf_sent = False
+        self.held = False
 
     def run(self) -> int:
         """Returns the exit status; raises CallFailed, DialError, ConfigError, CredentialError."""
@@ -201,7 +234,7 @@ class CallRun:
         while self.ended is None:
             try:
                 self._next_event(0.1)
-                self._hang_up_when_done()
+                self._act_on_schedule()
             except KeyboardInterrupt:
                 if interrupted_at is not None and time.monotonic() - interrupted_at > 5:
                     raise
@@ -214,7 +247,7 @@ class CallRun:
         except queue.Empty:
             return None
         self._track(event)
-        if not isinstance(event, CallStats):
+        if not (isinstance(event, CallStats) and not self.options.json):
             self.reporter.event(event)
         return event
 
@@ -228,10 +261,21 @@ class CallRun:
         elif event.state is CallState.ENDED:
             self.ended = event
 
-    def _hang_up_when_done(self) -> None:
-        if self.connected_at is None:
+    def _act_on_schedule(self) -> None:
+        """Keypad digits once connected, hold after --hold-after, hang up when done."""
+        if self.connected_at is None or self.ended is not None:
             return
         talked = time.monotonic() - self.connected_at
+        if self.options.dtmf and not self.dtmf_sent:
+            self.dtmf_sent = True
+            self.phone.send_dtmf(self.call_id, self.options.dtmf)
+        if self.options.hold_after is not None and not self.held and (
+                talked >= self.options.hold_after):
+            self.held = True
+            self.phone.hold(self.call_id)
+        self._hang_up_when_done(talked)
+
+    def _hang_up_when_done(self, talked: float) -> None:
         if self.options.duration is not None:
             done = talked >= self.options.duration
         else:

@@ -95,5 +95,33 @@ class Phone:
     def hangup(self, call_id: int) -> None:
         self.engine.hangup(call_id)
 
+    def hold(self, call_id: int) -> None:
+        self.engine.hold(call_id)
+
+    def resume(self, call_id: int) -> None:
+        self.engine.resume(call_id)
+
+    def set_mute(self, call_id: int, muted: bool) -> None:
+        self.engine.set_mute(call_id, muted)
+
+    def send_dtmf(self, call_id: int, digits: str) -> None:
+        """Keypad presses, sent the way the call's account says its provider expects them."""
+        self.engine.send_dtmf(call_id, digits)
+
+    def transfer(self, call_id: int, text: str) -> None:
+        """Blind transfer to what the user typed, read like any number dialled on that call's
+        account."""
+        account = self.engine.account_of(call_id)
+        self.engine.transfer(call_id, self.resolve(text, account).request_uri(account.domain))
+
+    def transfer_attended(self, call_id: int, consultation_id: int) -> None:
+        self.engine.transfer_attended(call_id, consultation_id)
+
+    def merge(self, call_ids: list[int]) -> None:
+        self.engine.merge(call_ids)
+
+    def split(self, call_id: int) -> None:
+        self.engine.split(call_id)
+
     def attach_audio(self, source: FrameSource | None, sink: FrameSink | None) -> None:
         self.engine.attach_audio(source, sink)

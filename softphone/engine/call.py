@@ -11,7 +11,16 @@ import pjsua2 as pj
 from softphone.engine.guard import guarded
 from softphone.engine.stats import read_stats
 from softphone.engine.transport_errors import transport_failure
-from softphone.events import CallState, CallStateChanged, CallStats, Direction
+from softphone.events import (
+    CallFlagsChanged,
+    CallState,
+    CallStateChanged,
+    CallStats,
+    Direction,
+    DtmfReceived,
+    TransferProgress,
+    TransferRequested,
+)
 from softphone.sipstatus import call_failure_message
 
 if TYPE_CHECKING:
@@ -24,6 +33,13 @@ _STATES = {
     pj.PJSIP_INV_STATE_CONNECTING: CallState.CONNECTING,
     pj.PJSIP_INV_STATE_CONFIRMED: CallState.CONNECTED,
     pj.PJSIP_INV_STATE_DISCONNECTED: CallState.ENDED,
+}
+_LIVE_MEDIA = (
+    pj.PJSUA_CALL_MEDIA_ACTIVE, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD, pj.PJSUA_CALL_MEDIA_LOCAL_HOLD,
+)
+_DTMF_METHODS = {
+    pj.PJSUA_DTMF_METHOD_RFC2833: "rfc4733",
+    pj.PJSUA_DTMF_METHOD_SIP_INFO: "info",
 }
 _NAME_ADDR = re.compile(r'^\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^<]*?))\s*<(?P<uri>[^>]*)>')
 _USER = re.compile(r"^(?:sips?:(?P<user>[^@;?]+)[^@?]*@|tel:(?P<number>[^;?]+))",
@@ -50,6 +66,7 @@ class SoftCall(pj.Call):
     ) -> None:
         super().__init__(account, call_id)
         self.engine = engine
+        self.account = account
         self.account_name = account_name
         self.direction = direction
         self.state: CallState | None = (
@@ -62,6 +79,15 @@ class SoftCall(pj.Call):
         self.rx_packets_seen = 0
         self.rx_silent_since = time.monotonic()
         self.stats_due = 0.0
+        self.muted = False
+        self.on_hold = False
+        self.remote_hold = False
+        self.in_conference = False
+        self.recorder: pj.AudioMediaRecorder | None = None
+        self.recording_path: str | None = None
+        self.tones: pj.ToneGenerator | None = None
+        self.transfer_target: str | None = None
+        self._announced_flags: tuple[object, ...] = (False, False, False, None, False)
 
     @property
     def call_id(self) -> int:
@@ -80,6 +106,26 @@ class SoftCall(pj.Call):
             prm.statusCode = code
         self.hangup(prm)
 
+    def audio_media(self) -> pj.AudioMedia | None:
+        """The call's port in the conference bridge, while it has live audio."""
+        return self.getAudioMedia(self.audio_index) if self.audio_index is not None else None
+
+    def flags(self) -> CallFlagsChanged:
+        return CallFlagsChanged(
+            call_id=self.call_id, on_hold=self.on_hold, remote_hold=self.remote_hold,
+            muted=self.muted, recording=self.recording_path, conference=self.in_conference,
+        )
+
+    def announce_flags(self) -> None:
+        """Tell front ends about hold/mute/recording/conference, once per actual change (a
+        plain connected call starts with all of them off and says nothing)."""
+        flags = self.flags()
+        values = (flags.on_hold, flags.remote_hold, flags.muted, flags.recording,
+                  flags.conference)
+        if values != self._announced_flags:
+            self._announced_flags = values
+            self.engine.emit(flags)
+
     def refresh_stats(self) -> CallStats | None:
         """Read the audio stream's figures while it exists; they are kept for the final report."""
         if self.audio_index is not None:
@@ -94,30 +140,88 @@ class SoftCall(pj.Call):
             return
         if state is CallState.RINGING and self.audio_index is not None:
             state = CallState.EARLY_MEDIA
+        self.engine.adopt_call(self)  # a call pjsua placed for a transfer gets its id only now
         self._announce(state, info)
         if state is CallState.ENDED:
             self.engine.forget_call(self)
 
     @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:
+        """Fires after every offer/answer (answer, hold, resume): re-route audio each time."""
         info = self.getInfo()
-        for media in info.media:
-            if media.type == pj.PJMEDIA_TYPE_AUDIO and media.status in (
-                pj.PJSUA_CALL_MEDIA_ACTIVE, pj.PJSUA_CALL_MEDIA_REMOTE_HOLD,
-            ):
-                self.audio_index = media.index
-                self.engine.connect_audio(self.getAudioMedia(media.index))
+        audio = next((m for m in info.media if m.type == pj.PJMEDIA_TYPE_AUDIO), None)
+        status = audio.status if audio is not None else pj.PJSUA_CALL_MEDIA_NONE
+        live = status in _LIVE_MEDIA and audio.audioConfSlot >= 0
+        self.audio_index = audio.index if live else None
+        self.on_hold = status == pj.PJSUA_CALL_MEDIA_LOCAL_HOLD
+        self.remote_hold = status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD
+        self.engine.route_audio()
         if self.state is CallState.RINGING and self.audio_index is not None:
             self._announce(CallState.EARLY_MEDIA, info)
+        if self.state is CallState.CONNECTED:
+            self.announce_flags()
+
+    @guarded
+    def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:
+        """Arrives on the media thread: hand it to the engine thread before it goes out."""
+        method = _DTMF_METHODS.get(prm.method, "rfc4733")
+        event = DtmfReceived(call_id=self.call_id, digit=prm.digit, method=method)
+        self.engine.post(lambda: self.engine.emit(event))
+
+    @guarded
+    def onCallTransferStatus(self, prm: pj.OnCallTransferStatusParam) -> None:
+        """NOTIFYs about the call the far end placed for our transfer; once it is answered our
+        part is done and this call ends, as a desk phone does after a transfer."""
+        accepted = 200 <= prm.statusCode < 300
+        final = prm.finalNotify or prm.statusCode >= 200
+        message = ("Transferred." if accepted else "Transferring…" if not final
+                   else f"The transfer failed: {call_failure_message(prm.statusCode)}")
+        self.engine.emit(TransferProgress(call_id=self.call_id, code=prm.statusCode,
+                                          reason=prm.reason, final=final, message=message))
+        if final:
+            prm.cont = False
+        if accepted and final:
+            self.engine.after(0, lambda: self._end_after_transfer())
+
+    def _end_after_transfer(self) -> None:
+        if self.state is not CallState.ENDED:
+            self.hang_up(message=f"Transferred to {self.transfer_target or 'the other party'}.")
+
+    @guarded
+    def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
+        """The far end asks us to call someone else (REFER); the account's policy decides."""
+        accepted = self.engine.transfer_policy == "accept"
+        if accepted:
+            prm.newCall = SoftCall(self.engine, self.account, self.account_name,
+                                   Direction.OUTGOING)
+            self.engine.adopt_call(prm.newCall)
+        else:
+            prm.statusCode = 603
+        self.engine.emit(TransferRequested(call_id=self.call_id, account=self.account_name,
+                                           target=prm.dstUri, accepted=accepted))
+
+    @guarded
+    def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
+        """An attended transfer to us: the new call takes this one's place; keep it alive."""
+        prm.newCall = SoftCall(self.engine, self.account, self.account_name, self.direction,
+                               prm.newCallId)
+        self.engine.adopt_call(prm.newCall)
 
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
-        """The last moment the stream's figures exist: publish them as the call's final stats."""
+        """The last moment the stream's figures exist: publish them as the call's final stats.
+        Recorders and tone generators go with the stream (none may outlive libDestroy)."""
         if prm.streamIdx == self.audio_index:
             stats = self.refresh_stats()
             self.audio_index = None
+            self.stop_recording()
+            self.tones = None
             if stats is not None:
                 self.engine.emit(stats)
+
+    def stop_recording(self) -> None:
+        self.recorder = None
+        self.recording_path = None
 
     def _announce(self, state: CallState, info: pj.CallInfo) -> None:
         self.state = state

@@ -29,9 +29,11 @@ from typing import Any, TypeVar
 import pjsua2 as pj
 
 from softphone.config import AccountConfig, NetworkConfig
+from softphone.engine import control
 from softphone.engine.account import SoftAccount, build_config
 from softphone.engine.call import SoftCall
 from softphone.engine.port import DevicePort
+from softphone.engine.routing import apply_routing
 from softphone.engine.transports import Transports, bind_host
 from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
 from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
@@ -97,6 +99,8 @@ class Engine:
         self._calls: dict[int, SoftCall] = {}
         # A pjsua2 Call deleted after libDestroy aborts the process: track every one made.
         self._live_calls: weakref.WeakSet[SoftCall] = weakref.WeakSet()
+        self._pending_calls: list[SoftCall] = []
+        self.transfer_policy = "ask"
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._endpoint: pj.Endpoint | None = None
@@ -180,6 +184,7 @@ class Engine:
                 account.unregister()
         self._pump_until(lambda: not any(a.unregistering for a in self._accounts.values()), 2.0)
         self._calls.clear()
+        self._pending_calls.clear()
         self._timers.clear()
         self._device = None
         for account in self._accounts.values():
@@ -345,6 +350,63 @@ class Engine:
     def hangup_all(self) -> None:
         self._run_on_engine(lambda: [call.hang_up() for call in list(self._calls.values())])
 
+    def hold(self, call_id: int) -> None:
+        self._control(call_id, control.hold)
+
+    def resume(self, call_id: int) -> None:
+        self._control(call_id, control.resume)
+
+    def set_mute(self, call_id: int, muted: bool) -> None:
+        self._control(call_id, lambda call: control.set_mute(call, muted))
+
+    def send_dtmf(self, call_id: int, digits: str, method: str | None = None) -> None:
+        """Send keypad presses; by default the way the call's account is configured to."""
+        self._control(call_id, lambda call: control.send_dtmf(
+            call, digits, method or self._account(call.account_name).config.dtmf_method))
+
+    def account_of(self, call_id: int) -> AccountConfig:
+        return self._run_on_engine(lambda: self._account(self._call(call_id).account_name).config)
+
+    def transfer(self, call_id: int, target_uri: str) -> None:
+        self._control(call_id, lambda call: control.blind_transfer(call, target_uri))
+
+    def transfer_attended(self, call_id: int, consultation_id: int) -> None:
+        self._control(call_id, lambda call: control.attended_transfer(
+            call, self._call(consultation_id)))
+
+    def start_recording(self, call_id: int, path: str) -> None:
+        self._control(call_id, lambda call: control.start_recording(call, path))
+
+    def stop_recording(self, call_id: int) -> None:
+        self._control(call_id, lambda call: call.stop_recording())
+
+    def merge(self, call_ids: list[int]) -> None:
+        """Join calls into one local conference: each hears all the others and us."""
+        def join() -> None:
+            calls = [self._call(call_id) for call_id in call_ids]
+            for call in calls:
+                call.in_conference = True
+            self._after_control(calls)
+
+        self._run_on_engine(join)
+
+    def split(self, call_id: int) -> None:
+        """Take one call out of the conference (it stays up, talking only to us)."""
+        self._control(call_id, lambda call: setattr(call, "in_conference", False))
+
+    def _control(self, call_id: int, action: Callable[[SoftCall], None]) -> None:
+        def run() -> None:
+            call = self._call(call_id)
+            action(call)
+            self._after_control([call])
+
+        self._run_on_engine(run)
+
+    def _after_control(self, calls: list[SoftCall]) -> None:
+        self.route_audio()
+        for call in calls:
+            call.announce_flags()
+
     def call_stats(self, call_id: int) -> CallStats | None:
         return self._run_on_engine(lambda: self._call(call_id).refresh_stats())
 
@@ -355,16 +417,26 @@ class Engine:
     # ---- used by calls and accounts (engine thread) ------------------------------------------
 
     def adopt_call(self, call: SoftCall) -> None:
-        self._calls[call.call_id] = call
+        """Keep a Python reference to every call; one made before pjsua gives it an id (for
+        a transfer) waits among the pending until its first state change."""
         self._live_calls.add(call)
+        if call.call_id == pj.PJSUA_INVALID_ID:
+            self._pending_calls.append(call)
+            return
+        self._calls[call.call_id] = call
+        if call in self._pending_calls:
+            self._pending_calls.remove(call)
 
     def forget_call(self, call: SoftCall) -> None:
         """Drop our reference once DISCONNECTED has been announced (safe inside the callback)."""
         self._calls.pop(call.call_id, None)
 
-    def connect_audio(self, media: pj.AudioMedia) -> None:
-        self._device.startTransmit(media)
-        media.startTransmit(self._device)
+    def route_audio(self) -> None:
+        apply_routing(self._device, self._calls.values())
+
+    def post(self, fn: Callable[[], None]) -> None:
+        """Run fn on the engine thread soon; safe from any thread (media callbacks use it)."""
+        self._commands.put((fn, Future()))
 
     def _account(self, name: str) -> SoftAccount:
         try:
