@@ -57,6 +57,11 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
                          help="press these keys once the call is connected (0-9 * # A-D)")
     command.add_argument("--hold-after", type=float, metavar="SECONDS",
                          help="put the call on hold after this many seconds of talk")
+    command.add_argument("--resume-after", type=float, metavar="SECONDS",
+                         help="take the call off hold after this many seconds of talk")
+    command.add_argument("--simulate-loss", type=int, default=0, metavar="PERCENT",
+                         choices=range(101),
+                         help="drop this %% of audio packets each way, to hear what loss does")
     command.add_argument("--rtp-timeout", type=float, default=30.0, metavar="SECONDS",
                          help="end the call when no audio arrives for this long (default 30)")
 
@@ -89,7 +94,8 @@ def _call(args: argparse.Namespace) -> int:
         wait=args.wait if listening else None, reject_code=args.reject if listening else None,
         duration=args.duration, play=args.play, record=args.record, json=args.json,
         log_file=args.log, rtp_timeout=args.rtp_timeout, dtmf=args.dtmf,
-        hold_after=args.hold_after,
+        hold_after=args.hold_after, resume_after=args.resume_after,
+        simulate_loss=args.simulate_loss,
     )
     return CallRun(config, options).run()
 

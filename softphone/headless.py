@@ -70,6 +70,8 @@ class CallOptions:
     reject_code: int | None = None
     dtmf: str | None = None
     hold_after: float | None = None
+    resume_after: float | None = None
+    simulate_loss: int = 0
     duration: float | None = None
     play: Path | None = None
     record: Path | None = None
@@ -146,7 +148,8 @@ class CallRun:
         self.events: queue.SimpleQueue[Event] = queue.SimpleQueue()
         self.reporter = Reporter(options.json)
         self.phone = Phone(config, self.events.put, log_file=options.log_file,
-                           rtp_timeout=options.rtp_timeout)
+                           rtp_timeout=options.rtp_timeout,
+                           simulate_loss=options.simulate_loss)
         self.call_id: int | None = None
         self.connected_at: float | None = None
         self.ended: CallStateChanged | None = None
@@ -156,6 +159,7 @@ class CallRun:
         self.dialled = ""
         self.dtmf_sent = False
         self.held = False
+        self.resumed = False
 
     def run(self) -> int:
         """Returns the exit status; raises CallFailed, DialError, ConfigError, CredentialError."""
@@ -262,7 +266,7 @@ class CallRun:
             self.ended = event
 
     def _act_on_schedule(self) -> None:
-        """Keypad digits once connected, hold after --hold-after, hang up when done."""
+        """Keypad digits once connected, hold and resume when asked, hang up when done."""
         if self.connected_at is None or self.ended is not None:
             return
         talked = time.monotonic() - self.connected_at
@@ -273,6 +277,10 @@ class CallRun:
                 talked >= self.options.hold_after):
             self.held = True
             self.phone.hold(self.call_id)
+        if self.options.resume_after is not None and self.held and not self.resumed and (
+                talked >= self.options.resume_after):
+            self.resumed = True
+            self.phone.resume(self.call_id)
         self._hang_up_when_done(talked)
 
     def _hang_up_when_done(self, talked: float) -> None:

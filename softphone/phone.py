@@ -28,12 +28,13 @@ class Phone:
         *,
         log_file: Path | None = None,
         rtp_timeout: float = 30.0,
+        simulate_loss: int = 0,
         password_lookup: Callable[[str], str] = get_password,
     ) -> None:
         self.config = config
         codecs = config.accounts[0].codecs if config.accounts else AccountConfig.codecs
         self.engine = Engine(config.network, on_event, codecs=codecs, log_file=log_file,
-                             rtp_timeout=rtp_timeout)
+                             rtp_timeout=rtp_timeout, simulate_loss=simulate_loss)
         self._password_lookup = password_lookup
         self._echo = EchoLine()
 

@@ -85,8 +85,10 @@ class Engine:
         codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU"),
         log_file: Path | None = None,
         rtp_timeout: float = 30.0,
+        simulate_loss: int = 0,
     ) -> None:
         self.network = network
+        self.simulate_loss = simulate_loss
         self.rtp_timeout = rtp_timeout
         self._on_event = on_event
         self._codecs = codecs
@@ -172,6 +174,7 @@ class Engine:
         med.ptime = FRAME_MS
         med.noVad = True  # keep RTP flowing in silence: NATs and RTP timeouts depend on it
         med.ecTailLen = 0  # the echo canceller lives in our audio pipeline
+        med.rxDropPct = med.txDropPct = self.simulate_loss
         return cfg
 
     def _close(self) -> None:

@@ -14,15 +14,19 @@ import ctypes
 
 import pjsua2 as pj
 
+from softphone.engine.guard import guarded
 from softphone.media.frames import (
     CLOCK_RATE,
     FRAME_BYTES,
     FRAME_MS,
+    SILENT_FRAME,
     Discard,
     FrameSink,
     FrameSource,
     Silence,
 )
+
+_SILENCE = memoryview(SILENT_FRAME)
 
 
 def _vector_memory(vector: pj.ByteVector, size: int) -> memoryview:
@@ -44,6 +48,11 @@ def audio_format() -> pj.MediaFormatAudio:
 class DevicePort(pj.AudioMediaPort):
     """Bridges 20 ms frames between the conference bridge and a FrameSource/FrameSink."""
 
+    # The bridge removes a port asynchronously, so a frame callback can still arrive while
+    # Python is tearing the instance down; these class-level fallbacks answer it with silence.
+    source: FrameSource = Silence()
+    sink: FrameSink = Discard()
+
     def __init__(self) -> None:
         super().__init__()
         self.source: FrameSource = Silence()
@@ -55,12 +64,18 @@ class DevicePort(pj.AudioMediaPort):
         self.source = source or Silence()
         self.sink = sink or Discard()
 
+    @guarded
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
         frame.buf.resize(FRAME_BYTES)
         self.source.read_frame(_vector_memory(frame.buf, FRAME_BYTES))
         frame.size = FRAME_BYTES
         frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
 
+    @guarded
     def onFrameReceived(self, frame: pj.MediaFrame) -> None:
+        """The bridge passes an empty frame when nothing is connected (on hold, between
+        calls): the sink still gets 20 ms of silence so its clock keeps running."""
         if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO and frame.size == FRAME_BYTES:
             self.sink.write_frame(_vector_memory(frame.buf, FRAME_BYTES))
+        else:
+            self.sink.write_frame(_SILENCE)

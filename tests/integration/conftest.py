@@ -16,10 +16,21 @@ from typing import Any, TypeVar
 
 import pytest
 
+from tests.integration.lines import (
+    PASSWORD,
+    ROUTED_PREFIX,
+    TONE_HZ,
+    USER,
+    Line,
+    account,
+)
+from tests.integration.softphone_cli import write_config
 from tests.peers.baresip import Baresip, baresip_binary
 from tests.peers.kamailio import Kamailio, kamailio_binary
+from tests.peers.ports import HOST
 from tests.peers.process import PeerError, PeerProcess
 from tests.peers.sipp import SippUAC, SippUAS, sipp_binary
+from tests.peers.tones import write_tone_wav
 
 USERS = {"1001": "secret1001", "1002": "secret1002"}
 
@@ -136,3 +147,23 @@ def baresip(peers: Peers) -> Callable[..., Baresip]:
         return peers.start(Baresip(peers.workdir("baresip"), tone_hz, answer, register, user))
 
     return make
+
+
+@pytest.fixture
+def line(tmp_path: Path, sipp_uas: Callable[..., SippUAS],
+         make_kamailio: Callable[..., Kamailio]) -> Callable[..., Line]:
+    """Factory: line("answer_echo", transport="udp", **account settings) -> Line."""
+    def make(scenario: str, transport: str = "udp", **settings: object) -> Line:
+        far_end = sipp_uas(scenario)
+        provider = make_kamailio({USER: PASSWORD}, {ROUTED_PREFIX: (HOST, far_end.port)})
+        config = write_config(tmp_path / "config.toml",
+                              [account(provider, transport=transport, **settings)])
+        return Line(tmp_path, config, far_end, provider)
+
+    return make
+
+
+@pytest.fixture
+def tone(tmp_path: Path) -> Path:
+    """3 s of TONE_HZ, the signal most audio checks look for."""
+    return write_tone_wav(tmp_path / "tone.wav", TONE_HZ, 3.0)

@@ -7,62 +7,15 @@ side (checked by the frequency of a test tone), and every failure reads as the r
 from __future__ import annotations
 
 import time
-from collections.abc import Callable
-from dataclasses import dataclass
-from pathlib import Path
 
 import pytest
 
-from tests.integration.softphone_cli import Softphone, run_softphone, write_config
-from tests.peers.kamailio import Kamailio
+from tests.integration.lines import NUMBER, PASSWORD, TONE_HZ, USER, account
+from tests.integration.softphone_cli import run_softphone, write_config
 from tests.peers.ports import HOST, free_port
-from tests.peers.sipp import SippUAS
-from tests.peers.tones import dominant_frequency, read_wav, write_tone_wav
+from tests.peers.tones import dominant_frequency, read_wav
 
 pytestmark = pytest.mark.integration
-
-USER, PASSWORD = "1001", "secret1001"
-ROUTED_PREFIX = "+1202555"
-NUMBER = "(202) 555-0143"  # read with default_country US: +12025550143, routed to the far end
-TONE_HZ = 1000.0
-
-
-@dataclass
-class Line:
-    """A provider account whose number prefix reaches one scripted far end."""
-
-    workdir: Path
-    config: Path
-    far_end: SippUAS
-    provider: Kamailio
-
-    def call(self, *extra: str, password: str = PASSWORD, target: str = NUMBER) -> Softphone:
-        return Softphone(self.workdir, ["call", target, "--config", str(self.config), *extra],
-                         password).start()
-
-
-def account(provider: Kamailio, **settings: object) -> dict[str, object]:
-    """Our provider account as the user would configure it for this provider."""
-    return {"name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
-            "default_country": "US", "display_name": "Ada", **settings}
-
-
-@pytest.fixture
-def line(tmp_path: Path, sipp_uas, make_kamailio) -> Callable[..., Line]:
-    def make(scenario: str, transport: str = "udp") -> Line:
-        far_end = sipp_uas(scenario)
-        provider = make_kamailio({USER: PASSWORD}, {ROUTED_PREFIX: (HOST, far_end.port)})
-        config = write_config(tmp_path / "config.toml",
-                              [account(provider, transport=transport)])
-        return Line(tmp_path, config, far_end, provider)
-
-    return make
-
-
-@pytest.fixture
-def tone(tmp_path: Path) -> Path:
-    return write_tone_wav(tmp_path / "tone.wav", TONE_HZ, 3.0)
-
 
 @pytest.mark.parametrize("transport", ["udp", "tcp"])
 def test_call_connects_and_audio_flows_both_ways(line, tone, tmp_path, transport):
