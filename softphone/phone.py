@@ -90,6 +90,9 @@ class Phone:
     def answer(self, call_id: int) -> None:
         self.engine.answer(call_id)
 
+    def answer_holding_others(self, call_id: int) -> None:
+        self.engine.answer_holding_others(call_id)
+
     def reject(self, call_id: int, code: int = 486) -> None:
         self.engine.reject(call_id, code)
 

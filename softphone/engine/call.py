@@ -144,6 +144,7 @@ class SoftCall(pj.Call):
         self._announce(state, info)
         if state is CallState.ENDED:
             self.engine.forget_call(self)
+        self.engine.calls_changed()
 
     @guarded
     def onCallMediaState(self, prm: pj.OnCallMediaStateParam) -> None:

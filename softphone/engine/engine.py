@@ -34,6 +34,7 @@ from softphone.engine.account import SoftAccount, build_config
 from softphone.engine.call import SoftCall
 from softphone.engine.port import DevicePort
 from softphone.engine.routing import apply_routing
+from softphone.engine.tones import CallWaitingTone
 from softphone.engine.transports import Transports, bind_host
 from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
 from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
@@ -107,6 +108,7 @@ class Engine:
         self._stopping = False
         self._endpoint: pj.Endpoint | None = None
         self._device: DevicePort | None = None
+        self._waiting_tone: CallWaitingTone | None = None
         self._transports: Transports | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -151,6 +153,7 @@ class Engine:
         self._transports = Transports(self._endpoint, self.network)
         self._apply_codecs(self._codecs)
         self._device = DevicePort()
+        self._waiting_tone = CallWaitingTone(self._device)
         self.after(1.0, self._watch_calls)
 
     def _endpoint_config(self) -> pj.EpConfig:
@@ -189,6 +192,7 @@ class Engine:
         self._calls.clear()
         self._pending_calls.clear()
         self._timers.clear()
+        self._waiting_tone = None
         self._device = None
         for account in self._accounts.values():
             account.shutdown()
@@ -343,6 +347,17 @@ class Engine:
         prm.statusCode = 200
         self._call(call_id).answer(prm)
 
+    def answer_holding_others(self, call_id: int) -> None:
+        """Call waiting: put the conversation on hold, then take the new caller."""
+        def run() -> None:
+            for call in self._calls.values():
+                if call.call_id != call_id and call.state is CallState.CONNECTED and not (
+                        call.on_hold or call.in_conference):
+                    control.hold(call)
+            self._answer(call_id)
+
+        self._run_on_engine(run)
+
     def reject(self, call_id: int, code: int = 486) -> None:
         """Decline a ringing call: 486 says busy (try later), 603 says declined."""
         self._run_on_engine(lambda: self._call(call_id).hang_up(code))
@@ -436,6 +451,16 @@ class Engine:
 
     def route_audio(self) -> None:
         apply_routing(self._device, self._calls.values())
+
+    def calls_changed(self) -> None:
+        """Beep in our ear while a second caller rings during a conversation."""
+        states = [call.state for call in self._calls.values()]
+        ringing = any(call.direction is Direction.INCOMING and call.state in (
+            CallState.INCOMING, CallState.RINGING) for call in self._calls.values())
+        if ringing and CallState.CONNECTED in states:
+            self._waiting_tone.start()
+        else:
+            self._waiting_tone.stop()
 
     def post(self, fn: Callable[[], None]) -> None:
         """Run fn on the engine thread soon; safe from any thread (media callbacks use it)."""

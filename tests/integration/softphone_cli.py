@@ -69,11 +69,13 @@ class Softphone:
     A reader thread collects the JSON event lines as they come, so a test can act on an event
     (press Ctrl-C once connected) while the call goes on."""
 
-    def __init__(self, workdir: Path, args: list[str], password: str | None = None) -> None:
+    def __init__(self, workdir: Path, args: list[str], password: str | None = None,
+                 module: str = "softphone") -> None:
         self.workdir = workdir
         self.args = args
         self.password = password
-        self.log_path = workdir / f"softphone-{args[0]}.log"
+        self.module = module
+        self.log_path = workdir / f"softphone-{Path(args[0]).stem}.log"
         self.events: list[dict[str, Any]] = []
         self.process: subprocess.Popen[str] | None = None
         self._reader: threading.Thread | None = None
@@ -83,7 +85,8 @@ class Softphone:
         env.pop("SOFTPHONE_PASSWORD", None)
         if self.password is not None:
             env["SOFTPHONE_PASSWORD"] = self.password
-        command = [sys.executable, "-m", "softphone", *self.args, "--json",
+        json_flag = ["--json"] if self.module == "softphone" else []
+        command = [sys.executable, "-m", self.module, *self.args, *json_flag,
                    "--log", str(self.log_path)]
         self.process = subprocess.Popen(
             command, cwd=self.workdir, env=env, stdin=subprocess.DEVNULL,
@@ -138,6 +141,24 @@ class Softphone:
 def run_softphone(workdir: Path, args: list[str], password: str | None = None,
                   timeout: float = 30.0) -> Outcome:
     process = Softphone(workdir, args, password).start()
+    try:
+        return process.finish(timeout)
+    finally:
+        process.stop()
+
+
+def start_script(workdir: Path, config: Path, steps: list[dict[str, Any]],
+                 password: str) -> Softphone:
+    """Start tests.integration.phone_script: the command layer driven step by step."""
+    script = workdir / "script.json"
+    script.write_text(json.dumps(steps))
+    return Softphone(workdir, [str(config), str(script)], password,
+                     module="tests.integration.phone_script").start()
+
+
+def run_script(workdir: Path, config: Path, steps: list[dict[str, Any]], password: str,
+               timeout: float = 60.0) -> Outcome:
+    process = start_script(workdir, config, steps, password)
     try:
         return process.finish(timeout)
     finally:

@@ -65,3 +65,12 @@ def dominant_frequency(samples: np.ndarray, rate: int) -> float:
     spectrum = np.abs(np.fft.rfft(sound * np.hanning(sound.size)))
     spectrum[0] = 0.0
     return float(np.fft.rfftfreq(sound.size, 1 / rate)[np.argmax(spectrum)])
+
+
+def tone_level_db(samples: np.ndarray, rate: int, hz: float, width: float = 15.0) -> float:
+    """Energy within ±width Hz of `hz`, in dB relative to the whole spectrum's energy: near 0
+    for the only tone present, very negative for a tone that is absent."""
+    spectrum = np.abs(np.fft.rfft(samples * np.hanning(samples.size))) ** 2
+    freqs = np.fft.rfftfreq(samples.size, 1 / rate)
+    band = spectrum[(freqs > hz - width) & (freqs < hz + width)].sum()
+    return float(10 * np.log10(band / spectrum.sum() + 1e-12))

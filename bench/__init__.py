@@ -1,0 +1,1 @@
+"""Benchmarks: figures for people to compare, never pass/fail (see bench/call_bench.py)."""

@@ -1,0 +1,105 @@
+"""Several calls at once against real softphones (baresip): a three-party conference where each
+hears the other two but not itself, call waiting, and blind transfer to a SIPp line."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.integration.lines import PASSWORD, ROUTED_PREFIX, account
+from tests.integration.softphone_cli import run_script, start_script, write_config
+from tests.peers.ports import HOST
+from tests.peers.tones import read_wav, tone_level_db, write_tone_wav
+
+pytestmark = pytest.mark.integration
+
+USERS = {"1001": PASSWORD, "1002": "secret1002", "1003": "secret1003"}
+PRESENT_DB, ABSENT_DB = -12.0, -30.0
+
+
+def registered_baresip(baresip, provider, user: str, tone_hz: float):
+    return baresip(tone_hz=tone_hz, register=(provider.port, user, USERS[user]), user=user)
+
+
+def levels(path, *tones: float) -> list[float]:
+    samples, rate = read_wav(path)
+    return [tone_level_db(samples, rate, hz) for hz in tones]
+
+
+def test_three_party_conference_each_hears_the_others_not_itself(tmp_path, make_kamailio,
+                                                                 baresip):
+    provider = make_kamailio(USERS)
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    bob = registered_baresip(baresip, provider, "1003", 1000.0)
+    ours = write_tone_wav(tmp_path / "ours.wav", 700.0, 20.0)
+    heard = tmp_path / "heard.wav"
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    outcome = run_script(tmp_path, config, [
+        {"play": str(ours), "record": str(heard)},
+        # No hold while adding Bob: baresip 1.0 stops writing its recording after a re-INVITE.
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"dial": "1003", "as": "b"}, {"wait": "connected", "call": "b"},
+        {"merge": ["a", "b"]}, {"sleep": 4},
+        {"hangup": "a"}, {"hangup": "b"},
+        {"wait": "ended", "call": "a"}, {"wait": "ended", "call": "b"},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert any(f["conference"] for f in outcome.of("call_flags")), outcome
+    alice.wait_event("CALL_CLOSED")
+    bob.wait_event("CALL_CLOSED")
+    at_alice = levels(alice.received_wavs()[-1], 1000.0, 700.0, 440.0)
+    at_bob = levels(bob.received_wavs()[-1], 440.0, 700.0, 1000.0)
+    for others_a, others_b, own in (at_alice, at_bob):
+        assert others_a > PRESENT_DB and others_b > PRESENT_DB, (at_alice, at_bob)
+        assert own < ABSENT_DB, (at_alice, at_bob)
+    at_us = levels(heard, 440.0, 1000.0, 700.0)
+    assert at_us[0] > PRESENT_DB and at_us[1] > PRESENT_DB and at_us[2] < ABSENT_DB, at_us
+
+
+def test_call_waiting_beeps_then_answering_holds_the_first_call(tmp_path, make_kamailio,
+                                                                baresip):
+    provider = make_kamailio(USERS)
+    alice = registered_baresip(baresip, provider, "1002", 700.0)
+    bob = registered_baresip(baresip, provider, "1003", 1000.0)
+    heard_waiting, heard_bob = tmp_path / "waiting.wav", tmp_path / "bob.wav"
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    run = start_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"wait": "incoming", "as": "b"},
+        {"record": str(heard_waiting)}, {"sleep": 1.0},
+        {"record": str(heard_bob)}, {"answer_holding": "b"},
+        {"wait": "connected", "call": "b"}, {"wait": "on_hold", "call": "a"}, {"sleep": 2},
+        {"hangup": "b"}, {"hangup": "a"},
+        {"wait": "ended", "call": "a"}, {"wait": "ended", "call": "b"},
+    ], PASSWORD)
+    run.wait_for_state("connected")
+    bob.dial(f"sip:1001@{HOST}:{provider.port}")
+    outcome = run.finish(60)
+
+    assert outcome.returncode == 0, outcome
+    assert len(outcome.of("incoming_call")) == 1
+    waiting = levels(heard_waiting, 440.0, 700.0)
+    assert waiting[0] > -25, f"the call-waiting beep is heard over Alice: {waiting}"
+    assert levels(heard_bob, 1000.0)[0] > PRESENT_DB, "after answering we hear Bob"
+    alice.wait_event("CALL_CLOSED")
+
+
+def test_blind_transfer_lands_the_far_end_on_another_line(tmp_path, make_kamailio, baresip,
+                                                          sipp_uas):
+    line = sipp_uas("answer_echo")
+    provider = make_kamailio(USERS, {ROUTED_PREFIX: (HOST, line.port)})
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    outcome = run_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"transfer": "a", "to": "(202) 555-0143"},
+        {"wait": "ended", "call": "a", "timeout": 20},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    progress = outcome.of("transfer")
+    assert progress[-1]["final"] and progress[-1]["code"] == 200, progress
+    assert "Transferred to" in outcome.ended()["message"]
+    invite = line.messages().split("INVITE sip:")[1]
+    assert "+12025550143" in invite and "1002" in invite.split("\n\n")[0], invite
+    alice.hangup()
