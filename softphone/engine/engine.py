@@ -54,6 +54,9 @@ CODEC_IDS = {
 USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
 STATS_INTERVAL = 2.0
 NO_PROVIDER_ANSWER_SECONDS = 8.0
+# How long one loop iteration waits for SIP events: commands wait at most this long to start.
+# 20 ms keeps a dial well under the 100 ms set-up budget while waking half as often as 10 ms.
+PUMP_SECONDS = 0.02
 
 
 class EngineError(Exception):
@@ -140,7 +143,7 @@ class Engine:
             return
         started.set_result(None)
         while not self._stopping:
-            self._pump(0.01)
+            self._pump(PUMP_SECONDS)
         self._close()
 
     def _open(self) -> None:
@@ -175,6 +178,9 @@ class Engine:
         med.sndClockRate = CLOCK_RATE
         med.audioFramePtime = FRAME_MS
         med.ptime = FRAME_MS
+        # 4 selects the bridge's small resampling filter (8 <-> 16 kHz for G.711 calls): ample
+        # for telephone speech and it cut the call's CPU by about a fifth in bench/.
+        med.quality = 4
         med.noVad = True  # keep RTP flowing in silence: NATs and RTP timeouts depend on it
         med.ecTailLen = 0  # the echo canceller lives in our audio pipeline
         med.rxDropPct = med.txDropPct = self.simulate_loss
