@@ -23,6 +23,7 @@ import platformdirs
 
 TRANSPORTS = ("udp", "tcp", "tls")
 DTMF_METHODS = ("rfc4733", "info", "inband")
+TRANSFER_POLICIES = ("ask", "accept", "reject")
 CODECS = ("G722", "PCMA", "PCMU", "speex", "iLBC", "GSM", "L16")
 DEFAULT_CODECS = ("G722", "PCMA", "PCMU")
 
@@ -45,6 +46,8 @@ class AccountConfig:
     codecs: tuple[str, ...] = DEFAULT_CODECS
     verify_server: bool = True
     dtmf_method: str = "rfc4733"
+    incoming_transfers: str = "ask"
+    dial_plan: tuple[tuple[str, str], ...] = ()
 
     @property
     def registrar_uri(self) -> str:
@@ -433,6 +436,26 @@ def _stun_servers(value: object) -> tuple[str, ...]:
     return _list(value, _host_port, 'a list of "host" or "host:port" strings')
 
 
+def _dial_plan(value: object) -> tuple[tuple[str, str], ...]:
+    """[[pattern, replacement], ...]: regular expressions applied in order to what the user
+    typed, before it is read as a number (e.g. ["^0", "+44"] for a UK landline habit)."""
+    requirement = 'a list of [pattern, replacement] pairs, e.g. [["^0", "+44"]]'
+    if not isinstance(value, list):
+        raise _Invalid(f"must be {requirement}")
+    rules = []
+    for rule in value:
+        if not (isinstance(rule, list) and len(rule) == 2
+                and all(isinstance(part, str) for part in rule)):
+            raise _Invalid(f"must be {requirement} (got {_show(rule)})")
+        try:
+            re.compile(rule[0])
+        except re.error as err:
+            raise _Invalid(f"pattern {rule[0]!r} is not a valid regular expression: {err}") \
+                from None
+        rules.append((rule[0], rule[1]))
+    return tuple(rules)
+
+
 _ACCOUNT_FIELDS: dict[str, Parser] = {
     "name": _matching(_NAME, "use only letters, digits, '_', '.' and '-'"),
     "username": _username,
@@ -448,6 +471,8 @@ _ACCOUNT_FIELDS: dict[str, Parser] = {
     "codecs": _codecs,
     "verify_server": _boolean,
     "dtmf_method": _choice(DTMF_METHODS),
+    "incoming_transfers": _choice(TRANSFER_POLICIES),
+    "dial_plan": _dial_plan,
 }
 _REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")
 

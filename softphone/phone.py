@@ -6,6 +6,7 @@ any SIP is sent, looks passwords up, and owns the built-in echo test line.
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 from pathlib import Path
 
@@ -62,7 +63,10 @@ class Phone:
             return None
 
     def resolve(self, text: str, account: AccountConfig) -> Target:
-        """What `text` would dial through `account`, or DialError saying why it can't be."""
+        """What `text` would dial through `account` (after its dial plan's rewrites), or
+        DialError saying why it can't be."""
+        for pattern, replacement in account.dial_plan:
+            text = re.sub(pattern, replacement, text.strip())
         return parse_target(text, account.default_country)
 
     def dial(self, text: str, account: str | None = None) -> int:
@@ -120,6 +124,12 @@ class Phone:
 
     def transfer_attended(self, call_id: int, consultation_id: int) -> None:
         self.engine.transfer_attended(call_id, consultation_id)
+
+    def start_recording(self, call_id: int, path: str) -> None:
+        self.engine.start_recording(call_id, path)
+
+    def stop_recording(self, call_id: int) -> None:
+        self.engine.stop_recording(call_id)
 
     def merge(self, call_ids: list[int]) -> None:
         self.engine.merge(call_ids)

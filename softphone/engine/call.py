@@ -190,12 +190,17 @@ class SoftCall(pj.Call):
 
     @guarded
     def onCallTransferRequest(self, prm: pj.OnCallTransferRequestParam) -> None:
-        """The far end asks us to call someone else (REFER); the account's policy decides."""
-        accepted = self.engine.transfer_policy == "accept"
+        """The far end asks us to call someone else (REFER); the account's policy decides.
+
+        pjsua must answer the REFER inside this callback, so "ask" cannot wait for a person:
+        it declines (603) and tells the UI, which may offer to place that call itself."""
+        policy = self.engine.account_config(self).incoming_transfers
+        accepted = policy == "accept"
         if accepted:
-            prm.newCall = SoftCall(self.engine, self.account, self.account_name,
-                                   Direction.OUTGOING)
-            self.engine.adopt_call(prm.newCall)
+            new_call = SoftCall(self.engine, self.account, self.account_name,
+                                Direction.OUTGOING)
+            self.engine.adopt_call(new_call)  # our reference keeps it alive, not pjsua's
+            prm.newCall = new_call
         else:
             prm.statusCode = 603
         self.engine.emit(TransferRequested(call_id=self.call_id, account=self.account_name,
@@ -204,9 +209,10 @@ class SoftCall(pj.Call):
     @guarded
     def onCallReplaced(self, prm: pj.OnCallReplacedParam) -> None:
         """An attended transfer to us: the new call takes this one's place; keep it alive."""
-        prm.newCall = SoftCall(self.engine, self.account, self.account_name, self.direction,
-                               prm.newCallId)
-        self.engine.adopt_call(prm.newCall)
+        new_call = SoftCall(self.engine, self.account, self.account_name, self.direction,
+                            prm.newCallId)
+        self.engine.adopt_call(new_call)
+        prm.newCall = new_call
 
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:

@@ -106,7 +106,6 @@ class Engine:
         # A pjsua2 Call deleted after libDestroy aborts the process: track every one made.
         self._live_calls: weakref.WeakSet[SoftCall] = weakref.WeakSet()
         self._pending_calls: list[SoftCall] = []
-        self.transfer_policy = "ask"
         self._thread: threading.Thread | None = None
         self._stopping = False
         self._endpoint: pj.Endpoint | None = None
@@ -322,6 +321,7 @@ class Engine:
 
     def _dial(self, account_name: str, uri: str, headers: dict[str, str]) -> int:
         account = self._account(account_name)
+        self._apply_codecs(account.config.codecs)
         call = SoftCall(self, account, account_name, Direction.OUTGOING)
         prm = pj.CallOpParam(True)
         for name, value in headers.items():
@@ -349,9 +349,13 @@ class Engine:
         self._run_on_engine(lambda: self._answer(call_id))
 
     def _answer(self, call_id: int) -> None:
+        """Answer with the call's own account's codec order (priorities are endpoint-wide in
+        pjsua, so they are set for each offer or answer we make)."""
+        call = self._call(call_id)
+        self._apply_codecs(self._account(call.account_name).config.codecs)
         prm = pj.CallOpParam()
         prm.statusCode = 200
-        self._call(call_id).answer(prm)
+        call.answer(prm)
 
     def answer_holding_others(self, call_id: int) -> None:
         """Call waiting: put the conversation on hold, then take the new caller."""
@@ -386,10 +390,13 @@ class Engine:
     def send_dtmf(self, call_id: int, digits: str, method: str | None = None) -> None:
         """Send keypad presses; by default the way the call's account is configured to."""
         self._control(call_id, lambda call: control.send_dtmf(
-            call, digits, method or self._account(call.account_name).config.dtmf_method))
+            call, digits, method or self.account_config(call).dtmf_method))
 
     def account_of(self, call_id: int) -> AccountConfig:
-        return self._run_on_engine(lambda: self._account(self._call(call_id).account_name).config)
+        return self._run_on_engine(lambda: self.account_config(self._call(call_id)))
+
+    def account_config(self, call: SoftCall) -> AccountConfig:
+        return self._account(call.account_name).config
 
     def transfer(self, call_id: int, target_uri: str) -> None:
         self._control(call_id, lambda call: control.blind_transfer(call, target_uri))
@@ -405,11 +412,14 @@ class Engine:
         self._control(call_id, lambda call: call.stop_recording())
 
     def merge(self, call_ids: list[int]) -> None:
-        """Join calls into one local conference: each hears all the others and us."""
+        """Join calls into one local conference: each hears all the others and us; calls on
+        hold (the usual way a second call was added) are taken off hold."""
         def join() -> None:
             calls = [self._call(call_id) for call_id in call_ids]
             for call in calls:
                 call.in_conference = True
+                if call.on_hold:
+                    control.resume(call)
             self._after_control(calls)
 
         self._run_on_engine(join)

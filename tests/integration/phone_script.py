@@ -11,7 +11,7 @@ whole script ran. A step is one dict:
     {"wait": "connected", "call": "a"}       any call state, or on_hold/resumed/ended
     {"answer": "b"} {"hangup": "a"} {"hold": "a"} {"resume": "a"}
     {"answer_holding": "b"}                  hold every other call, then answer
-    {"merge": ["a", "b"]} {"split": "a"}
+    {"merge": ["a", "b"]} {"split": "a"} {"record_call": "a", "path": "call.wav"}
     {"transfer": "a", "to": "TEXT"} {"transfer_attended": "a", "with": "b"}
     {"sleep": 1.5}
 """
@@ -59,6 +59,8 @@ class Script:
             self.pump(step["sleep"])
         elif "answer_holding" in step:
             self.phone.answer_holding_others(self.calls[step["answer_holding"]])
+        elif "record_call" in step:
+            self.phone.start_recording(self.calls[step["record_call"]], step["path"])
         elif "merge" in step:
             self.phone.merge([self.calls[name] for name in step["merge"]])
         elif "transfer" in step:

@@ -103,3 +103,50 @@ def test_blind_transfer_lands_the_far_end_on_another_line(tmp_path, make_kamaili
     invite = line.messages().split("INVITE sip:")[1]
     assert "+12025550143" in invite and "1002" in invite.split("\n\n")[0], invite
     alice.hangup()
+
+
+def test_recording_keeps_both_sides_and_is_announced(tmp_path, make_kamailio, baresip):
+    provider = make_kamailio(USERS)
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    ours = write_tone_wav(tmp_path / "ours.wav", 700.0, 10.0)
+    recording = tmp_path / "call.wav"
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    outcome = run_script(tmp_path, config, [
+        {"play": str(ours)},
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"record_call": "a", "path": str(recording)}, {"sleep": 2},
+        {"hangup": "a"}, {"wait": "ended", "call": "a"},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert [f["recording"] for f in outcome.of("call_flags")][:1] == [str(recording)], outcome
+    theirs, mine = levels(recording, 440.0, 700.0)
+    assert theirs > -10 and mine > -10, (theirs, mine)
+    alice.wait_event("CALL_CLOSED")
+
+
+@pytest.mark.parametrize(("policy", "declined"), [("ask", True), ("accept", False)])
+def test_transfer_asked_of_us_follows_the_account_policy(tmp_path, make_kamailio, baresip,
+                                                         sipp_uas, policy, declined):
+    line = sipp_uas("answer_echo")
+    provider = make_kamailio(USERS, {ROUTED_PREFIX: (HOST, line.port)})
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    config = write_config(tmp_path / "config.toml",
+                          [account(provider, incoming_transfers=policy)])
+    run = start_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"}, {"sleep": 3},
+    ], PASSWORD)
+    run.wait_for_state("connected")
+    alice.wait_event("CALL_ESTABLISHED")
+    alice.control().command("transfer", f"sip:+12025550143@{HOST}:{provider.port}")
+    outcome = run.finish(30)
+
+    request = outcome.of("transfer_request")
+    assert len(request) == 1 and request[0]["accepted"] is not declined, outcome
+    assert request[0]["target"].startswith("<sip:+12025550143@") or "+12025550143" in \
+        request[0]["target"]
+    placed = [e for e in outcome.of("call_state") if e["remote_uri"].startswith("sip:+1202555")]
+    if declined:
+        assert placed == [], "nothing is dialled without the user seeing it"
+    else:
+        assert any(e["state"] == "connected" for e in placed), outcome

@@ -236,7 +236,7 @@ class Baresip(PeerProcess):
 
     def registered(self) -> bool:
         """reginfo marks the account OK once the provider accepts its REGISTER, ERR if refused."""
-        info = ANSI_ESCAPE.sub("", self.control().command("reginfo")["data"])
+        info = ANSI_ESCAPE.sub("", self.control().command("reginfo").get("data", ""))
         if re.search(r"\sERR\s", info):
             raise PeerError(f"baresip's registration failed:{info}{self.log_tail()}")
         return re.search(r"\sOK\s", info) is not None
