@@ -115,8 +115,8 @@ def sipp_uas(peers: Peers) -> Callable[..., SippUAS]:
     """Factory: sipp_uas("busy") -> a running far end waiting for one INVITE."""
     require(sipp_binary)
 
-    def make(scenario: str, port: int | None = None) -> SippUAS:
-        return peers.start(SippUAS(peers.workdir(f"sipp-{scenario}"), scenario, port))
+    def make(scenario: str, port: int | None = None, calls: int = 1) -> SippUAS:
+        return peers.start(SippUAS(peers.workdir(f"sipp-{scenario}"), scenario, port, calls))
 
     return make
 

@@ -3,6 +3,8 @@ hears the other two but not itself, call waiting, and blind transfer to a SIPp l
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from tests.integration.lines import PASSWORD, ROUTED_PREFIX, account
@@ -150,3 +152,35 @@ def test_transfer_asked_of_us_follows_the_account_policy(tmp_path, make_kamailio
         assert placed == [], "nothing is dialled without the user seeing it"
     else:
         assert any(e["state"] == "connected" for e in placed), outcome
+
+
+def test_attended_transfer_hands_our_caller_to_the_consulted_party(tmp_path, make_kamailio,
+                                                                   baresip, sipp_uas):
+    """We talk to Alice, consult a SIPp line, then hand Alice over to it: Alice's INVITE to the
+    line carries Replaces naming our consultation dialog (REFER with Replaces)."""
+    consulted = sipp_uas("answer_echo", calls=2)
+    provider = make_kamailio(USERS, {ROUTED_PREFIX: (HOST, consulted.port)})
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    outcome = run_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"hold": "a"}, {"wait": "on_hold", "call": "a"},
+        {"dial": "(202) 555-0143", "as": "b"}, {"wait": "connected", "call": "b"},
+        {"transfer_attended": "a", "with": "b"},
+        {"wait": "ended", "call": "a", "timeout": 20},
+        {"hangup": "b"}, {"wait": "ended", "call": "b"},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.of("transfer")[-1]["code"] == 200, outcome
+    assert "Transferred to" in outcome.ended()["message"] or any(
+        "Transferred to" in e["message"] for e in outcome.of("call_state")), outcome
+    received = re.split(r"message received \[\d+\] bytes :\s*", consulted.messages())[1:]
+    invites = [message for message in received if message.startswith("INVITE sip:")]
+    ours, from_alice = invites[0], invites[-1]
+    consultation_id = re.search(r"^Call-ID: (\S+)", ours, re.MULTILINE)[1]
+    assert "From: <sip:1002@" in from_alice, from_alice
+    # baresip 1.0 leaves Refer-To's ?Replaces= in the Request-URI instead of turning it into a
+    # Replaces header; either way it must name our consultation dialog.
+    assert f"Replaces={consultation_id}" in from_alice, from_alice
+    alice.hangup()

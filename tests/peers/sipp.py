@@ -30,7 +30,7 @@ def sipp_binary() -> str:
 
 
 class Sipp(PeerProcess):
-    """One SIPp run of `tests/peers/sipp/<scenario>.xml` for a single call (-m 1).
+    """One SIPp run of `tests/peers/sipp/<scenario>.xml` for `calls` calls (-m, default 1).
 
     The scenario is copied into `workdir` and run from there, so the files it
     plays sit next to it. Signalling, media and SIPp's control socket bind
@@ -47,8 +47,10 @@ class Sipp(PeerProcess):
         scenario: str,
         port: int | None = None,
         extra_args: list[str] | None = None,
+        calls: int = 1,
     ) -> None:
-        self.name = f"sipp-{scenario}"  # before the base class names the log after it
+        self.name = f"sipp-{scenario}"
+        self.calls = calls  # before the base class names the log after it
         super().__init__(workdir)
         self.source_scenario = SCENARIO_DIR / f"{scenario}.xml"
         if not self.source_scenario.exists():
@@ -71,7 +73,7 @@ class Sipp(PeerProcess):
             "-mp", str(self.media_port),
             "-ci", HOST,
             "-cp", str(self.control_port),
-            "-m", "1",
+            "-m", str(self.calls),
             "-nostdin",
             "-trace_msg", "-message_file", str(self.messages_path),
             "-trace_err", "-error_file", str(self.errors_path),
@@ -108,9 +110,10 @@ class SippUAS(Sipp):
     early_media, answer_then_vanish (see the comment atop each XML file).
     """
 
-    def __init__(self, workdir: Path, scenario: str, port: int | None = None) -> None:
+    def __init__(self, workdir: Path, scenario: str, port: int | None = None,
+                 calls: int = 1) -> None:
         echo = ["-rtp_echo"] if scenario in ECHOING_SCENARIOS else []
-        super().__init__(workdir, scenario, port, echo)
+        super().__init__(workdir, scenario, port, echo, calls)
 
     def start(self) -> Self:
         write_pcmu_tone_pcap(self.workdir / TONE_PCAP, TONE_HZ, TONE_SECONDS)
