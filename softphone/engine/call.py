@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 import pjsua2 as pj
 
 from softphone.engine.guard import guarded
+from softphone.engine.sdp import renumber_telephone_events
 from softphone.engine.stats import read_stats
 from softphone.engine.transport_errors import transport_failure
 from softphone.events import (
@@ -161,6 +162,11 @@ class SoftCall(pj.Call):
             self._announce(CallState.EARLY_MEDIA, info)
         if self.state is CallState.CONNECTED:
             self.announce_flags()
+
+    @guarded
+    def onCallSdpCreated(self, prm: pj.OnCallSdpCreatedParam) -> None:
+        if not prm.remSdp.wholeSdp:  # only our offers; answers follow the offer's numbering
+            prm.sdp.wholeSdp = renumber_telephone_events(prm.sdp.wholeSdp)
 
     @guarded
     def onDtmfDigit(self, prm: pj.OnDtmfDigitParam) -> None:

@@ -96,3 +96,12 @@ def test_quality_drops_with_packet_loss_as_the_e_model_says(line, tone):
     expected_r = 93.2 - 0.024 * delay - 95 * loss / (loss + 25.1)
     assert bad["r_factor"] == pytest.approx(expected_r, abs=0.2)
     assert len(clean.of("stats")) >= 2, "quality is reported during the call, not only at the end"
+
+
+def test_keypad_digits_on_the_far_ends_own_payload_type_are_understood(line):
+    """A gateway that answers and sends telephone-events on PT 101 whatever we offered."""
+    phone = line("answer_dtmf_101")
+    outcome = phone.call("--duration", "4").finish()
+
+    assert outcome.returncode == 0, outcome
+    assert [e["digit"] for e in outcome.of("dtmf")] == ["1", "2", "#"], outcome
