@@ -62,8 +62,9 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--simulate-loss", type=int, default=0, metavar="PERCENT",
                          choices=range(101),
                          help="drop this %% of audio packets each way, to hear what loss does")
-    command.add_argument("--rtp-timeout", type=float, default=30.0, metavar="SECONDS",
-                         help="end the call when no audio arrives for this long (default 30)")
+    command.add_argument("--rtp-timeout", type=float, metavar="SECONDS",
+                         help="end the call when no audio arrives for this long "
+                         "(default: [calls] rtp_timeout, 30)")
 
 
 def main(argv: list[str] | None = None) -> int:

@@ -84,11 +84,20 @@ class NetworkConfig:
 
 
 @dataclass(frozen=True)
+class CallsConfig:
+    """How many calls at once (the rest get 486 Busy) and when a silent call counts as lost."""
+
+    max_calls: int = 4
+    rtp_timeout: int = 30
+
+
+@dataclass(frozen=True)
 class Config:
     """The whole file; ``path`` is remembered so that later errors can point back at it."""
 
     accounts: tuple[AccountConfig, ...] = ()
     network: NetworkConfig = field(default_factory=NetworkConfig)
+    calls: CallsConfig = field(default_factory=CallsConfig)
     path: Path | None = None
 
     def account(self, name: str | None) -> AccountConfig:
@@ -484,7 +493,12 @@ _NETWORK_FIELDS: dict[str, Parser] = {
     "stun_servers": _stun_servers,
 }
 
-_TABLES = ("account", "network")
+_CALLS_FIELDS: dict[str, Parser] = {
+    "max_calls": _whole_number(1, 32),
+    "rtp_timeout": _whole_number(5, 3600),
+}
+
+_TABLES = ("account", "network", "calls")
 
 
 # --- Building the config ------------------------------------------------------------------------
@@ -495,7 +509,8 @@ def _build(document: dict[str, Any], source: _SourceMap, path: Path) -> Config:
     _reject_unknown(document, _TABLES, scope, "table")
     accounts = _accounts(document.get("account", []), scope)
     network = _network(document.get("network", {}), scope)
-    return Config(accounts=accounts, network=network, path=path)
+    calls = _calls(document.get("calls", {}), scope)
+    return Config(accounts=accounts, network=network, calls=calls, path=path)
 
 
 def _accounts(value: object, scope: _Scope) -> tuple[AccountConfig, ...]:
@@ -541,10 +556,18 @@ def _reject_duplicate_names(accounts: tuple[AccountConfig, ...], scope: _Scope) 
 
 
 def _network(value: object, scope: _Scope) -> NetworkConfig:
+    return NetworkConfig(**_table(value, "network", _NETWORK_FIELDS, scope))
+
+
+def _calls(value: object, scope: _Scope) -> CallsConfig:
+    return CallsConfig(**_table(value, "calls", _CALLS_FIELDS, scope))
+
+
+def _table(value: object, name: str, fields: dict[str, Parser], scope: _Scope) -> dict[str, Any]:
     if not isinstance(value, dict):
-        raise scope.error("network", "must be a single [network] table")
-    scope = replace(scope, table="network", section="[network]")
-    return NetworkConfig(**_fields(value, _NETWORK_FIELDS, (), scope))
+        raise scope.error(name, f"must be a single [{name}] table")
+    scope = replace(scope, table=name, section=f"[{name}]")
+    return _fields(value, fields, (), scope)
 
 
 def _fields(

@@ -77,7 +77,7 @@ class CallOptions:
     record: Path | None = None
     json: bool = False
     log_file: Path | None = None
-    rtp_timeout: float = 30.0
+    rtp_timeout: float | None = None
 
 
 def event_record(event: Event) -> dict[str, Any]:

@@ -28,14 +28,15 @@ class Phone:
         on_event: Callable[[Event], None],
         *,
         log_file: Path | None = None,
-        rtp_timeout: float = 30.0,
+        rtp_timeout: float | None = None,
         simulate_loss: int = 0,
         password_lookup: Callable[[str], str] = get_password,
     ) -> None:
         self.config = config
         codecs = config.accounts[0].codecs if config.accounts else AccountConfig.codecs
         self.engine = Engine(config.network, on_event, codecs=codecs, log_file=log_file,
-                             rtp_timeout=rtp_timeout, simulate_loss=simulate_loss)
+                             rtp_timeout=rtp_timeout or config.calls.rtp_timeout,
+                             max_calls=config.calls.max_calls, simulate_loss=simulate_loss)
         self._password_lookup = password_lookup
         self._echo = EchoLine()
 

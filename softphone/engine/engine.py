@@ -89,10 +89,12 @@ class Engine:
         codecs: tuple[str, ...] = ("G722", "PCMA", "PCMU"),
         log_file: Path | None = None,
         rtp_timeout: float = 30.0,
+        max_calls: int = 4,
         simulate_loss: int = 0,
     ) -> None:
         self.network = network
         self.simulate_loss = simulate_loss
+        self.max_calls = max_calls
         self.rtp_timeout = rtp_timeout
         self._on_event = on_event
         self._codecs = codecs
@@ -163,6 +165,7 @@ class Engine:
         cfg.uaConfig.threadCnt = 0
         cfg.uaConfig.mainThreadOnly = True
         cfg.uaConfig.userAgent = USER_AGENT
+        cfg.uaConfig.maxCalls = self.max_calls  # pjsua answers 486 to callers beyond it
         for server in self.network.stun_servers:
             cfg.uaConfig.stunServer.append(server)
         cfg.logConfig.consoleLevel = 0

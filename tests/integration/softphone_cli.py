@@ -22,15 +22,17 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def write_config(path: Path, accounts: list[dict[str, Any]],
-                 network: dict[str, Any] | None = None) -> Path:
+                 network: dict[str, Any] | None = None,
+                 calls: dict[str, Any] | None = None) -> Path:
     """A config.toml as a user would write it (values are simple strings, numbers, bools)."""
     lines: list[str] = []
     for account in accounts:
         lines.append("[[account]]")
         lines += [f"{key} = {_toml(value)}" for key, value in account.items()]
-    if network:
-        lines.append("[network]")
-        lines += [f"{key} = {_toml(value)}" for key, value in network.items()]
+    for table, values in (("network", network), ("calls", calls)):
+        if values:
+            lines.append(f"[{table}]")
+            lines += [f"{key} = {_toml(value)}" for key, value in values.items()]
     path.write_text("\n".join(lines) + "\n")
     return path
 

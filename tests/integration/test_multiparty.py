@@ -184,3 +184,21 @@ def test_attended_transfer_hands_our_caller_to_the_consulted_party(tmp_path, mak
     # Replaces header; either way it must name our consultation dialog.
     assert f"Replaces={consultation_id}" in from_alice, from_alice
     alice.hangup()
+
+
+def test_callers_beyond_the_call_limit_hear_busy(tmp_path, make_kamailio, baresip, sipp_uac):
+    provider = make_kamailio(USERS)
+    registered_baresip(baresip, provider, "1002", 440.0)
+    config = write_config(tmp_path / "config.toml", [account(provider)], calls={"max_calls": 1})
+    run = start_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"}, {"sleep": 3},
+        {"hangup": "a"}, {"wait": "ended", "call": "a"},
+    ], PASSWORD)
+    run.wait_for_state("connected")
+    caller = sipp_uac("uac_call", provider.port, "1001")
+    caller.wait(15)
+    outcome = run.finish(30)
+
+    assert outcome.returncode == 0, outcome
+    assert 486 in caller.received_codes(), caller.messages()
+    assert outcome.of("incoming_call") == []
