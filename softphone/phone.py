@@ -138,5 +138,21 @@ class Phone:
     def split(self, call_id: int) -> None:
         self.engine.split(call_id)
 
+    def hold_conference(self, held: bool = True) -> None:
+        """Hold (or resume) every participant at once, as a desk phone's conference hold does."""
+        change = self.engine.hold if held else self.engine.resume
+        for call_id in self.engine.conference_members():
+            change(call_id)
+
+    def leave_conference(self, join_others: bool = False) -> None:
+        """End our part: hang up every participant, or, with exactly two others and
+        `join_others`, connect them to each other by transfer (REFER with Replaces)."""
+        members = self.engine.conference_members()
+        if join_others and len(members) == 2:
+            self.engine.transfer_attended(members[0], members[1])
+            return
+        for call_id in members:
+            self.engine.hangup(call_id)
+
     def attach_audio(self, source: FrameSource | None, sink: FrameSink | None) -> None:
         self.engine.attach_audio(source, sink)

@@ -430,6 +430,10 @@ class Engine:
 
         self._run_on_engine(join)
 
+    def conference_members(self) -> list[int]:
+        return self._run_on_engine(
+            lambda: [call.call_id for call in self._calls.values() if call.in_conference])
+
     def split(self, call_id: int) -> None:
         """Take one call out of the conference (it stays up, talking only to us)."""
         self._control(call_id, lambda call: setattr(call, "in_conference", False))

@@ -12,6 +12,7 @@ whole script ran. A step is one dict:
     {"answer": "b"} {"hangup": "a"} {"hold": "a"} {"resume": "a"}
     {"answer_holding": "b"}                  hold every other call, then answer
     {"merge": ["a", "b"]} {"split": "a"} {"record_call": "a", "path": "call.wav"}
+    {"leave_conference": false}              hang up every participant (true: join them)
     {"transfer": "a", "to": "TEXT"} {"transfer_attended": "a", "with": "b"}
     {"sleep": 1.5}
 """
@@ -61,6 +62,8 @@ class Script:
             self.phone.answer_holding_others(self.calls[step["answer_holding"]])
         elif "record_call" in step:
             self.phone.start_recording(self.calls[step["record_call"]], step["path"])
+        elif "leave_conference" in step:
+            self.phone.leave_conference(join_others=step["leave_conference"])
         elif "merge" in step:
             self.phone.merge([self.calls[name] for name in step["merge"]])
         elif "transfer" in step:
