@@ -54,9 +54,11 @@ CODEC_IDS = {
 USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
 STATS_INTERVAL = 2.0
 NO_PROVIDER_ANSWER_SECONDS = 8.0
-# How long one loop iteration waits for SIP events: commands wait at most this long to start.
-# 20 ms keeps a dial well under the 100 ms set-up budget while waking half as often as 10 ms.
-PUMP_SECONDS = 0.02
+# How long one loop iteration waits for SIP events; a command waits at most this long to start.
+# In a call, 20 ms keeps in-call commands prompt; idle in the tray, 50 ms keeps the wake-ups
+# cheap (a first dial starts within 50 ms, far inside the 100 ms set-up budget).
+PUMP_SECONDS_IN_CALL = 0.02
+PUMP_SECONDS_IDLE = 0.05
 
 
 class EngineError(Exception):
@@ -113,6 +115,7 @@ class Engine:
         self._endpoint: pj.Endpoint | None = None
         self._device: DevicePort | None = None
         self._waiting_tone: CallWaitingTone | None = None
+        self._clock_running = False
         self._transports: Transports | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
@@ -144,7 +147,7 @@ class Engine:
             return
         started.set_result(None)
         while not self._stopping:
-            self._pump(PUMP_SECONDS)
+            self._pump(PUMP_SECONDS_IN_CALL if self._calls else PUMP_SECONDS_IDLE)
         self._close()
 
     def _open(self) -> None:
@@ -153,7 +156,8 @@ class Engine:
             self._endpoint.libCreate()
         self._endpoint.libInit(self._endpoint_config())
         self._endpoint.libStart()
-        self._endpoint.audDevManager().setNullDev()
+        self._clock_running = True
+        self._set_media_clock(False)
         self._transports = Transports(self._endpoint, self.network)
         self._apply_codecs(self._codecs)
         self._device = DevicePort()
@@ -470,10 +474,25 @@ class Engine:
         self._calls[call.call_id] = call
         if call in self._pending_calls:
             self._pending_calls.remove(call)
+        self._set_media_clock(True)
 
     def forget_call(self, call: SoftCall) -> None:
         """Drop our reference once DISCONNECTED has been announced (safe inside the callback)."""
         self._calls.pop(call.call_id, None)
+        self._set_media_clock(bool(self._calls))
+
+    def _set_media_clock(self, running: bool) -> None:
+        """The bridge's clock (pjsua's null sound device) ticks every 20 ms and calls into
+        Python each time; with no call it is stopped, so an idle phone in the tray costs
+        next to nothing."""
+        if running == self._clock_running:
+            return
+        self._clock_running = running
+        manager = self._endpoint.audDevManager()
+        if running:
+            manager.setNullDev()
+        else:
+            manager.setNoDev()
 
     def route_audio(self) -> None:
         apply_routing(self._device, self._calls.values())
