@@ -178,3 +178,30 @@ def test_echo_test_line_returns_what_we_say(tmp_path, tone):
     assert outcome.of("stats")[-1]["codec"] == "G722"
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+
+
+def test_outbound_proxy_carries_registration_and_calls(tmp_path, line, tone):
+    """The account's domain is a name that resolves nowhere; everything goes via the proxy."""
+    phone = line("answer_echo")
+    config = write_config(tmp_path / "proxied.toml", [{
+        **account(phone.provider), "domain": "provider.test",
+        "proxy": f"sip:{HOST}:{phone.provider.port}",
+    }])
+    heard = tmp_path / "heard.wav"
+    outcome = run_softphone(tmp_path, ["call", NUMBER, "--config", str(config), "--play",
+                                       str(tone), "--record", str(heard)], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.of("registration")[0]["registered"] is True
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+
+
+def test_caller_id_reaches_the_far_end(tmp_path, line):
+    phone = line("answer_echo", caller_id="+15550001001")
+    outcome = phone.call("--duration", "0.5").finish()
+
+    assert outcome.returncode == 0, outcome
+    invite = phone.far_end.messages().split("INVITE sip:")[1].split("\n\n")[0]
+    assert 'From: "Ada" <sip:1001@' in invite, invite
+    assert "P-Preferred-Identity: <sip:+15550001001@" in invite, invite
