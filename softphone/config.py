@@ -47,6 +47,7 @@ class AccountConfig:
     verify_server: bool = True
     dtmf_method: str = "rfc4733"
     incoming_transfers: str = "ask"
+    calls_from_provider_only: bool = True
     dial_plan: tuple[tuple[str, str], ...] = ()
 
     @property
@@ -481,6 +482,7 @@ _ACCOUNT_FIELDS: dict[str, Parser] = {
     "verify_server": _boolean,
     "dtmf_method": _choice(DTMF_METHODS),
     "incoming_transfers": _choice(TRANSFER_POLICIES),
+    "calls_from_provider_only": _boolean,
     "dial_plan": _dial_plan,
 }
 _REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")

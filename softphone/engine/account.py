@@ -11,7 +11,7 @@ from softphone.config import AccountConfig
 from softphone.engine.call import SoftCall, split_remote
 from softphone.engine.guard import guarded
 from softphone.engine.transport_errors import TransportFailure, transport_failure
-from softphone.events import Direction, IncomingCall, RegistrationChanged
+from softphone.events import Direction, EngineProblem, IncomingCall, RegistrationChanged
 from softphone.sipstatus import registration_message, retryable_registration_failure
 
 if TYPE_CHECKING:
@@ -21,6 +21,11 @@ REGISTRATION_SECONDS = 300
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
 NO_ANSWER_WARNING_SECONDS = 8.0
+
+
+def source_host(address: str) -> str:
+    """'127.0.0.1:5060' or '[::1]:5060' -> the host alone."""
+    return address.rsplit(":", 1)[0].strip("[]")
 
 
 def with_transport(uri: str, transport: str) -> str:
@@ -76,6 +81,8 @@ class SoftAccount(pj.Account):
         self.answered_attempt = 0
         self.last_reported: tuple[bool, int] | None = None
         self.unregistering = False
+        # Where the provider answered our REGISTERs from: the only hosts calls may come from.
+        self.provider_hosts: set[str] = set()
 
     def start_registration(self) -> None:
         """(Re)register now and warn if the provider stays silent, long before pjsip gives up."""
@@ -102,6 +109,7 @@ class SoftAccount(pj.Account):
         code = prm.code
         if info.regIsActive:
             self.retry_delay = FIRST_RETRY_SECONDS
+            self.provider_hosts.add(source_host(prm.rdata.srcAddress))
             self._report(True, code, prm.reason, None, prm.expiration)
             return
         failure = transport_failure(prm.status, prm.reason)
@@ -136,10 +144,24 @@ class SoftAccount(pj.Account):
             )
         )
 
+    def _may_call_us(self, sender: str) -> bool:
+        """Ghost calls: scanners send INVITEs straight to a registered phone's address. Once
+        registered through a provider, only calls relayed by that provider are let through."""
+        return not (self.config.register and self.config.calls_from_provider_only) or (
+            sender in self.provider_hosts)
+
     @guarded
     def onIncomingCall(self, prm: pj.OnIncomingCallParam) -> None:
         call = SoftCall(self.engine, self, self.config.name, Direction.INCOMING, prm.callId)
         self.engine.adopt_call(call)
+        sender = source_host(prm.rdata.srcAddress)
+        if not self._may_call_us(sender):
+            call.screened = True
+            call.hang_up(403)
+            self.engine.emit(EngineProblem(
+                f"Refused a call from {sender}, which is not your provider: SIP scanners ring "
+                "phones this way (set calls_from_provider_only = false to allow it)."))
+            return
         name, uri, user = split_remote(call.getInfo().remoteUri)
         self.engine.emit(
             IncomingCall(call_id=prm.callId, account=self.config.name, remote_uri=uri,

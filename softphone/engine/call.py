@@ -88,6 +88,7 @@ class SoftCall(pj.Call):
         self.recording_path: str | None = None
         self.tones: pj.ToneGenerator | None = None
         self.transfer_target: str | None = None
+        self.screened = False  # refused before anyone saw it: no events
         self._announced_flags: tuple[object, ...] = (False, False, False, None, False)
 
     @property
@@ -238,6 +239,8 @@ class SoftCall(pj.Call):
 
     def _announce(self, state: CallState, info: pj.CallInfo) -> None:
         self.state = state
+        if self.screened:
+            return
         code, reason = info.lastStatusCode, info.lastReason
         if state is CallState.ENDED and self.end_code:
             code, reason = self.end_code, self.end_message or reason

@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.softphone_cli import Softphone, write_config
 from tests.peers.kamailio import Kamailio
-from tests.peers.ports import HOST
+from tests.peers.ports import HOST, free_port
 from tests.peers.tones import dominant_frequency, read_wav, write_tone_wav
 
 pytestmark = pytest.mark.integration
@@ -19,12 +19,12 @@ CALLER, CALLER_PASSWORD = "1002", "secret1002"
 
 
 def listen(tmp_path: Path, provider: Kamailio, *extra: str, transport: str = "udp",
-           registered: bool = True) -> Softphone:
+           registered: bool = True, sip_port: int = 0) -> Softphone:
     """Our softphone as 1001, waiting for one call (once registered, unless told not to wait)."""
     config = write_config(tmp_path / "config.toml", [{
         "name": "provider", "username": USER, "domain": f"{HOST}:{provider.port}",
         "transport": transport,
-    }])
+    }], {"sip_port": sip_port})
     run = Softphone(tmp_path, ["listen", "--config", str(config), "--wait", "30", *extra],
                     PASSWORD).start()
     if registered:
@@ -96,3 +96,21 @@ def test_provider_down_at_start_is_retried_until_it_is_back(tmp_path, peers, sip
 
     assert outcome.returncode == 0, outcome
     assert "connected" in outcome.states()
+
+
+def test_a_scanner_calling_us_directly_is_refused_and_the_provider_still_gets_through(
+        tmp_path, kamailio, sipp_uac):
+    """SIP scanners send INVITEs straight to a registered phone ("ghost calls" at night). From
+    another host than the provider (127.0.0.2 here) they get 403 and nobody is disturbed."""
+    our_port = free_port()
+    run = listen(tmp_path, kamailio, sip_port=our_port)
+    scanner = sipp_uac("uac_call", our_port, USER, host="127.0.0.2")
+    scanner.wait(15)
+    caller = sipp_uac("uac_call", kamailio.port, USER)
+    caller.wait(20)
+    outcome = run.finish()
+
+    assert 403 in scanner.received_codes(), scanner.messages()
+    assert "not your provider" in outcome.of("problem")[0]["message"], outcome
+    assert len(outcome.of("incoming_call")) == 1, "only the provider's call rang"
+    assert outcome.returncode == 0, outcome

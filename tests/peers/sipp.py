@@ -48,9 +48,11 @@ class Sipp(PeerProcess):
         port: int | None = None,
         extra_args: list[str] | None = None,
         calls: int = 1,
+        host: str = HOST,
     ) -> None:
         self.name = f"sipp-{scenario}"
-        self.calls = calls  # before the base class names the log after it
+        self.calls = calls
+        self.host = host  # before the base class names the log after it
         super().__init__(workdir)
         self.source_scenario = SCENARIO_DIR / f"{scenario}.xml"
         if not self.source_scenario.exists():
@@ -67,11 +69,11 @@ class Sipp(PeerProcess):
         return [
             sipp_binary(),
             "-sf", str(self.scenario_path),
-            "-i", HOST,
+            "-i", self.host,
             "-p", str(self.port),
-            "-mi", HOST,
+            "-mi", self.host,
             "-mp", str(self.media_port),
-            "-ci", HOST,
+            "-ci", self.host,
             "-cp", str(self.control_port),
             "-m", str(self.calls),
             "-nostdin",
@@ -139,8 +141,11 @@ class SippUAC(Sipp):
         auth: tuple[str, str] | None = None,
         cancel_after_ring: bool = False,
         sdp_media_port: int | None = None,
+        host: str = HOST,
+        target_host: str = HOST,
     ) -> None:
-        super().__init__(workdir, scenario)
+        super().__init__(workdir, scenario, host=host)
+        self.target_host = target_host
         user, password = auth or ("sipp", "")
         self.extra_args = ["-s", to_user, "-au", user, "-ap", password, "-key", "caller", user]
         self.extra_args += ["-key", "sdp_media_port", str(sdp_media_port or self.media_port)]
@@ -149,7 +154,7 @@ class SippUAC(Sipp):
         self.target_port = target_port
 
     def command(self) -> list[str]:
-        return [*super().command(), f"{HOST}:{self.target_port}"]
+        return [*super().command(), f"{self.target_host}:{self.target_port}"]
 
     def ready(self) -> bool:
         return True
