@@ -3,6 +3,7 @@
 # (Kamailio as the provider, SIPp and baresip as far ends), all on 127.0.0.1.
 set -euo pipefail
 cd "$(dirname "$0")/.."
-bash scripts/setup.sh kamailio kamailio-tls-modules sip-tester baresip-core sox espeak-ng
+bash scripts/setup.sh kamailio kamailio-tls-modules sip-tester baresip-core sox espeak-ng \
+    jackd2 libspeexdsp1
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

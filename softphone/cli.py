@@ -7,6 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from softphone.audio import AudioDeviceError, list_devices
 from softphone.config import ConfigError, load_config
 from softphone.credentials import CredentialError, delete_password, set_password
 from softphone.headless import EXIT_BAD_INPUT, EXIT_CALL_FAILED, CallFailed, CallOptions, CallRun
@@ -36,6 +37,9 @@ def build_parser() -> argparse.ArgumentParser:
                         help="decline the call: 486 (busy) or 603 (declined)")
     _add_call_options(listen)
 
+    commands.add_parser("devices", help="list microphones and speakers",
+                        description="List the sound devices Softphone can use.")
+
     password = commands.add_parser("password", help="store an account's password in the keyring")
     password.add_argument("account", metavar="ACCOUNT")
     password.add_argument("--delete", action="store_true", help="remove it instead")
@@ -53,6 +57,12 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--json", action="store_true", help="print events as JSON lines")
     command.add_argument("--log", type=Path, metavar="FILE",
                          help="write the SIP engine's log here")
+    command.add_argument("--input-device", type=_device, metavar="NAME|INDEX",
+                         help="microphone to use (default: [audio] input_device or the "
+                         "system default)")
+    command.add_argument("--output-device", type=_device, metavar="NAME|INDEX",
+                         help="speaker to use (default: [audio] output_device or the "
+                         "system default)")
     command.add_argument("--dtmf", metavar="DIGITS",
                          help="press these keys once the call is connected (0-9 * # A-D)")
     command.add_argument("--hold-after", type=float, metavar="SECONDS",
@@ -67,6 +77,11 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
                          "(default: [calls] rtp_timeout, 30)")
 
 
+def _device(text: str) -> int | str:
+    """A device index as typed (`3`) or any part of its name (`USB Headset`)."""
+    return int(text) if text.isdigit() else text
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
@@ -75,7 +90,9 @@ def main(argv: list[str] | None = None) -> int:
             return _call(args)
         if args.command == "password":
             return _password(args)
-    except (ConfigError, CredentialError, DialError, WavError) as err:
+        if args.command == "devices":
+            return _devices()
+    except (ConfigError, CredentialError, DialError, WavError, AudioDeviceError) as err:
         print(f"softphone: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
     except CallFailed as err:
@@ -95,10 +112,25 @@ def _call(args: argparse.Namespace) -> int:
         wait=args.wait if listening else None, reject_code=args.reject if listening else None,
         duration=args.duration, play=args.play, record=args.record, json=args.json,
         log_file=args.log, rtp_timeout=args.rtp_timeout, dtmf=args.dtmf,
+        input_device=args.input_device, output_device=args.output_device,
         hold_after=args.hold_after, resume_after=args.resume_after,
         simulate_loss=args.simulate_loss,
     )
     return CallRun(config, options).run()
+
+
+def _devices() -> int:
+    devices = list_devices()
+    if not devices:
+        print("No sound devices found.")
+        return 0
+    for direction, title in (("input", "Microphones"), ("output", "Speakers")):
+        print(f"{title}:")
+        for device in devices:
+            if device.channels(direction):
+                mark = "  (system default)" if device.is_default(direction) else ""
+                print(f"  {device.index:3d}  {device.name} [{device.hostapi}]{mark}")
+    return 0
 
 
 def _password(args: argparse.Namespace) -> int:

@@ -85,6 +85,18 @@ class NetworkConfig:
 
 
 @dataclass(frozen=True)
+class AudioConfig:
+    """Which devices to use ("" follows the system default) and which voice processing runs."""
+
+    input_device: str = ""
+    output_device: str = ""
+    ringer_device: str = ""
+    echo_cancellation: bool = True
+    noise_suppression: bool = True
+    auto_gain: bool = True
+
+
+@dataclass(frozen=True)
 class CallsConfig:
     """How many calls at once (the rest get 486 Busy) and when a silent call counts as lost."""
 
@@ -99,6 +111,7 @@ class Config:
     accounts: tuple[AccountConfig, ...] = ()
     network: NetworkConfig = field(default_factory=NetworkConfig)
     calls: CallsConfig = field(default_factory=CallsConfig)
+    audio: AudioConfig = field(default_factory=AudioConfig)
     path: Path | None = None
 
     def account(self, name: str | None) -> AccountConfig:
@@ -500,7 +513,16 @@ _CALLS_FIELDS: dict[str, Parser] = {
     "rtp_timeout": _whole_number(5, 3600),
 }
 
-_TABLES = ("account", "network", "calls")
+_AUDIO_FIELDS: dict[str, Parser] = {
+    "input_device": _string,
+    "output_device": _string,
+    "ringer_device": _string,
+    "echo_cancellation": _boolean,
+    "noise_suppression": _boolean,
+    "auto_gain": _boolean,
+}
+
+_TABLES = ("account", "network", "calls", "audio")
 
 
 # --- Building the config ------------------------------------------------------------------------
@@ -511,8 +533,9 @@ def _build(document: dict[str, Any], source: _SourceMap, path: Path) -> Config:
     _reject_unknown(document, _TABLES, scope, "table")
     accounts = _accounts(document.get("account", []), scope)
     network = _network(document.get("network", {}), scope)
-    calls = _calls(document.get("calls", {}), scope)
-    return Config(accounts=accounts, network=network, calls=calls, path=path)
+    calls = CallsConfig(**_table(document.get("calls", {}), "calls", _CALLS_FIELDS, scope))
+    audio = AudioConfig(**_table(document.get("audio", {}), "audio", _AUDIO_FIELDS, scope))
+    return Config(accounts=accounts, network=network, calls=calls, audio=audio, path=path)
 
 
 def _accounts(value: object, scope: _Scope) -> tuple[AccountConfig, ...]:
@@ -559,10 +582,6 @@ def _reject_duplicate_names(accounts: tuple[AccountConfig, ...], scope: _Scope) 
 
 def _network(value: object, scope: _Scope) -> NetworkConfig:
     return NetworkConfig(**_table(value, "network", _NETWORK_FIELDS, scope))
-
-
-def _calls(value: object, scope: _Scope) -> CallsConfig:
-    return CallsConfig(**_table(value, "calls", _CALLS_FIELDS, scope))
 
 
 def _table(value: object, name: str, fields: dict[str, Parser], scope: _Scope) -> dict[str, Any]:

@@ -11,6 +11,7 @@ import contextlib
 import dataclasses
 import enum
 import json
+import os
 import queue
 import sys
 import time
@@ -18,6 +19,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, TextIO
 
+from softphone.audio import DeviceChoice, list_devices
 from softphone.config import AccountConfig, Config
 from softphone.echo_line import ECHO_TARGET
 from softphone.events import (
@@ -68,6 +70,8 @@ class CallOptions:
     account: str | None = None
     wait: float | None = None
     reject_code: int | None = None
+    input_device: DeviceChoice = None
+    output_device: DeviceChoice = None
     dtmf: str | None = None
     hold_after: float | None = None
     resume_after: float | None = None
@@ -119,25 +123,36 @@ class Reporter:
 
     def event(self, event: Event) -> None:
         if self.as_json:
-            print(json.dumps(event_record(event)), file=self.out, flush=True)
+            self._print(json.dumps(event_record(event)))
             return
         line = describe(event)
         if line:
-            print(line, file=self.out, flush=True)
+            self._print(line)
 
     def note(self, text: str) -> None:
         """A line for a person only; JSON output stays pure events."""
         if not self.as_json:
-            print(text, file=self.out, flush=True)
+            self._print(text)
+
+    def _print(self, line: str) -> None:
+        """A reader that went away (`softphone call ... | head`) must not stop the call from
+        being hung up properly: output just stops."""
+        try:
+            print(line, file=self.out, flush=True)
+        except BrokenPipeError:
+            was_stdout = self.out is sys.stdout
+            self.out = open(os.devnull, "w")  # noqa: SIM115 (lives as long as the reporter)
+            if was_stdout:  # or Python's own flush at exit reports the broken pipe again
+                os.dup2(self.out.fileno(), sys.stdout.fileno())
 
     def final_stats(self, stats: CallStats | None) -> None:
         """The call's last figures, for a person (JSON output already had every stats event)."""
         if stats is None or self.as_json:
             return
         rtt = f"{stats.rtt_ms:.0f} ms" if stats.rtt_ms is not None else "n/a"
-        print(f"Quality: MOS {stats.mos:.2f} ({stats.codec}), loss in/out "
-              f"{stats.rx_loss_pct:.1f}%/{stats.tx_loss_pct:.1f}%, jitter "
-              f"{stats.jitter_ms:.1f} ms, RTT {rtt}", file=self.out, flush=True)
+        self._print(f"Quality: MOS {stats.mos:.2f} ({stats.codec}), loss in/out "
+                    f"{stats.rx_loss_pct:.1f}%/{stats.tx_loss_pct:.1f}%, jitter "
+                    f"{stats.jitter_ms:.1f} ms, RTT {rtt}")
 
 
 class CallRun:
@@ -167,7 +182,7 @@ class CallRun:
         try:
             self._open_audio()
             self.phone.start()
-            self.phone.attach_audio(self.source, self.recorder)
+            self._attach_audio()
             if self.options.target is None:
                 self._take_incoming(account)
             elif account is None:
@@ -187,6 +202,21 @@ class CallRun:
             self.source = WavSource(self.options.play)
         if self.options.record:
             self.recorder = WavRecorder(self.options.record)
+
+    def _attach_audio(self) -> None:
+        """WAV files when asked for, else the microphone and speaker; a machine with no sound
+        device at all (a server, CI) still makes the call, silently, and says so."""
+        if self.source or self.recorder:
+            self.phone.attach_audio(self.source, self.recorder)
+            return
+        chosen = (self.options.input_device, self.options.output_device)
+        audio = self.phone.config.audio
+        if chosen == (None, None) and not (audio.input_device or audio.output_device) and (
+                not list_devices()):
+            self.events.put(EngineProblem(
+                "No microphone or speaker was found: the call goes ahead without sound."))
+            return
+        self.phone.use_devices(*chosen)
 
     def _check_input(self) -> AccountConfig | None:
         """Refuse a bad account, target or WAV before anything starts; None means the echo

@@ -10,11 +10,13 @@ import re
 from collections.abc import Callable
 from pathlib import Path
 
+from softphone.audio import AudioPipeline, DeviceChoice
+from softphone.audio.processing import ProcessingSettings, VoiceProcessor
 from softphone.config import AccountConfig, Config
 from softphone.credentials import CredentialError, get_password
 from softphone.echo_line import ECHO_TARGET, EchoLine
 from softphone.engine import Engine
-from softphone.events import Event
+from softphone.events import EngineProblem, Event
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
 
@@ -38,7 +40,9 @@ class Phone:
                              rtp_timeout=rtp_timeout or config.calls.rtp_timeout,
                              max_calls=config.calls.max_calls, simulate_loss=simulate_loss)
         self._password_lookup = password_lookup
+        self._on_event = on_event
         self._echo = EchoLine()
+        self._pipeline: AudioPipeline | None = None
 
     def start(self) -> None:
         self.engine.start()
@@ -46,6 +50,30 @@ class Phone:
     def shutdown(self) -> None:
         self.engine.shutdown()
         self._echo.stop()
+        if self._pipeline is not None:
+            self._pipeline.close()
+            self._pipeline = None
+
+    def use_devices(self, input_device: DeviceChoice = None,
+                    output_device: DeviceChoice = None) -> AudioPipeline:
+        """Microphone and speaker for every call, with the configured voice processing; None
+        means the configured device, or the system default. Raises AudioDeviceError."""
+        audio = self.config.audio
+        pipeline = AudioPipeline(
+            input_device if input_device is not None else audio.input_device or None,
+            output_device if output_device is not None else audio.output_device or None,
+            on_problem=lambda message: self._on_event(EngineProblem(message)),
+            on_recovered=lambda message: self._on_event(EngineProblem(message)),
+        )
+        pipeline.set_processor(VoiceProcessor(ProcessingSettings(
+            echo_cancellation=audio.echo_cancellation,
+            noise_suppression=audio.noise_suppression, auto_gain=audio.auto_gain)))
+        pipeline.start()
+        if self._pipeline is not None:
+            self._pipeline.close()
+        self._pipeline = pipeline
+        self.attach_audio(pipeline, pipeline)
+        return pipeline
 
     def enable_account(self, name: str | None = None) -> AccountConfig:
         """Register (or just set up) one configured account; raises CredentialError if its

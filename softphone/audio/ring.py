@@ -19,7 +19,11 @@ between its 10 ms blocks (see drift.py) and whether the device has stopped.
 
 from __future__ import annotations
 
+import mmap
+
 import numpy as np
+
+Buffer = bytearray | memoryview | mmap.mmap
 
 _WRITTEN, _READ, _DROPPED, _STARVED = range(4)
 _COUNTERS = 4
@@ -31,7 +35,7 @@ _HEADER_BYTES = 8 * (_COUNTERS + _TIMES)
 class SampleRing:
     """float32 samples passed from one producer thread or process to one consumer."""
 
-    def __init__(self, buffer: memoryview | bytearray, capacity: int, offset: int = 0) -> None:
+    def __init__(self, buffer: Buffer, capacity: int, offset: int = 0) -> None:
         """View `SampleRing.nbytes(capacity)` bytes of `buffer` at `offset` as a ring.
 
         The memory is used as it is (shared memory arrives zeroed, which is an empty ring).

@@ -135,7 +135,8 @@ def sipp_uac(peers: Peers) -> Callable[..., SippUAC]:
 @pytest.fixture
 def baresip(peers: Peers) -> Callable[..., Baresip]:
     """Factory: baresip(tone_hz=440.0, answer=True, register=(kamailio_port, user, password),
-    user="baresip") -> a running, auto-answering baresip."""
+    user="baresip", source=None) -> a running, auto-answering baresip playing the tone, or the
+    16 kHz mono WAV `source`."""
     require(baresip_binary)
 
     def make(
@@ -143,8 +144,10 @@ def baresip(peers: Peers) -> Callable[..., Baresip]:
         answer: bool = True,
         register: tuple[int, str, str] | None = None,
         user: str = "baresip",
+        source: Path | None = None,
     ) -> Baresip:
-        return peers.start(Baresip(peers.workdir("baresip"), tone_hz, answer, register, user))
+        return peers.start(Baresip(peers.workdir("baresip"), tone_hz, answer, register, user,
+                                   source))
 
     return make
 

@@ -22,14 +22,14 @@ REPO = Path(__file__).resolve().parents[2]
 
 
 def write_config(path: Path, accounts: list[dict[str, Any]],
-                 network: dict[str, Any] | None = None,
-                 calls: dict[str, Any] | None = None) -> Path:
-    """A config.toml as a user would write it (values are simple strings, numbers, bools)."""
+                 network: dict[str, Any] | None = None, **tables: dict[str, Any]) -> Path:
+    """A config.toml as a user would write it (values are simple strings, numbers, bools):
+    the accounts, then [network] and any other tables (calls=..., audio=...)."""
     lines: list[str] = []
     for account in accounts:
         lines.append("[[account]]")
         lines += [f"{key} = {_toml(value)}" for key, value in account.items()]
-    for table, values in (("network", network), ("calls", calls)):
+    for table, values in {"network": network, **tables}.items():
         if values:
             lines.append(f"[{table}]")
             lines += [f"{key} = {_toml(value)}" for key, value in values.items()]

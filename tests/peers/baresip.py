@@ -174,9 +174,11 @@ class Baresip(PeerProcess):
         answer: bool = True,
         register: tuple[int, str, str] | None = None,
         user: str = "baresip",
+        source: Path | None = None,
     ) -> None:
         super().__init__(workdir)
         self.tone_hz = tone_hz
+        self.source = source
         self.answer = answer
         self.register = register
         self.user = register[1] if register else user
@@ -198,8 +200,11 @@ class Baresip(PeerProcess):
     def write_config(self) -> None:
         self.config_dir.mkdir(exist_ok=True)
         self.dump_dir.mkdir(exist_ok=True)
-        hz, amplitude = (self.tone_hz, 0.3) if self.tone_hz else (0.0, 0.0)
-        write_tone_wav(self.tone_path, hz, TONE_SECONDS, SAMPLE_RATE, amplitude)
+        if self.source is not None:
+            shutil.copyfile(self.source, self.tone_path)
+        else:
+            hz, amplitude = (self.tone_hz, 0.3) if self.tone_hz else (0.0, 0.0)
+            write_tone_wav(self.tone_path, hz, TONE_SECONDS, SAMPLE_RATE, amplitude)
         (self.config_dir / "config").write_text(
             CONFIG.format(
                 host=HOST,
