@@ -7,7 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
-from softphone.audio import AudioDeviceError, list_devices
+from softphone.audio import SILENCE_DBFS, AudioDeviceError, list_devices, mic_test
 from softphone.config import ConfigError, load_config
 from softphone.credentials import CredentialError, delete_password, set_password
 from softphone.headless import EXIT_BAD_INPUT, EXIT_CALL_FAILED, CallFailed, CallOptions, CallRun
@@ -39,6 +39,11 @@ def build_parser() -> argparse.ArgumentParser:
 
     commands.add_parser("devices", help="list microphones and speakers",
                         description="List the sound devices Softphone can use.")
+
+    mictest = commands.add_parser("mictest", help="record 3 s from the microphone, play it back",
+                                  description="Say something, then hear how you sound.")
+    mictest.add_argument("--input-device", type=_device, metavar="NAME|INDEX")
+    mictest.add_argument("--output-device", type=_device, metavar="NAME|INDEX")
 
     password = commands.add_parser("password", help="store an account's password in the keyring")
     password.add_argument("account", metavar="ACCOUNT")
@@ -92,6 +97,8 @@ def main(argv: list[str] | None = None) -> int:
             return _password(args)
         if args.command == "devices":
             return _devices()
+        if args.command == "mictest":
+            return _mictest(args)
     except (ConfigError, CredentialError, DialError, WavError, AudioDeviceError) as err:
         print(f"softphone: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -130,6 +137,18 @@ def _devices() -> int:
             if device.channels(direction):
                 mark = "  (system default)" if device.is_default(direction) else ""
                 print(f"  {device.index:3d}  {device.name} [{device.hostapi}]{mark}")
+    return 0
+
+
+def _mictest(args: argparse.Namespace) -> int:
+    phases = {"recording": "Speak now (3 s)…", "playing": "Playing it back…"}
+    result = mic_test(args.input_device, args.output_device,
+                      on_phase=lambda phase: print(phases.get(phase, phase), flush=True))
+    if result.peak_dbfs <= SILENCE_DBFS:
+        print("Nothing was heard: is the microphone muted or the wrong one? "
+              "See `softphone devices`.")
+        return 1
+    print(f"Your level: {result.level_dbfs:.0f} dBFS (peak {result.peak_dbfs:.0f} dBFS).")
     return 0
 
 

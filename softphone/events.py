@@ -136,6 +136,14 @@ class TransferRequested:
 
 
 @dataclass(frozen=True)
+class AudioLevels:
+    """Microphone and speaker loudness (dBFS) for meters, a few times a second."""
+
+    input_dbfs: float
+    output_dbfs: float
+
+
+@dataclass(frozen=True)
 class EngineProblem:
     """Something went wrong outside any one call or account (a transport, a device)."""
 
@@ -151,5 +159,6 @@ Event = (
     | DtmfReceived
     | TransferProgress
     | TransferRequested
+    | AudioLevels
     | EngineProblem
 )

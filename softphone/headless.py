@@ -23,6 +23,7 @@ from softphone.audio import DeviceChoice, list_devices
 from softphone.config import AccountConfig, Config
 from softphone.echo_line import ECHO_TARGET
 from softphone.events import (
+    AudioLevels,
     CallFlagsChanged,
     CallState,
     CallStateChanged,
@@ -49,6 +50,7 @@ EVENT_NAMES = {
     DtmfReceived: "dtmf",
     TransferProgress: "transfer",
     TransferRequested: "transfer_request",
+    AudioLevels: "levels",
     EngineProblem: "problem",
 }
 

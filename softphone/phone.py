@@ -7,6 +7,8 @@ any SIP is sent, looks passwords up, and owns the built-in echo test line.
 from __future__ import annotations
 
 import re
+import threading
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -16,7 +18,7 @@ from softphone.config import AccountConfig, Config
 from softphone.credentials import CredentialError, get_password
 from softphone.echo_line import ECHO_TARGET, EchoLine
 from softphone.engine import Engine
-from softphone.events import EngineProblem, Event
+from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
 
@@ -55,9 +57,10 @@ class Phone:
             self._pipeline = None
 
     def use_devices(self, input_device: DeviceChoice = None,
-                    output_device: DeviceChoice = None) -> AudioPipeline:
+                    output_device: DeviceChoice = None, meter_hz: float = 0) -> AudioPipeline:
         """Microphone and speaker for every call, with the configured voice processing; None
-        means the configured device, or the system default. Raises AudioDeviceError."""
+        means the configured device, or the system default. With `meter_hz`, AudioLevels
+        events come that often for level meters. Raises AudioDeviceError."""
         audio = self.config.audio
         pipeline = AudioPipeline(
             input_device if input_device is not None else audio.input_device or None,
@@ -73,7 +76,16 @@ class Phone:
             self._pipeline.close()
         self._pipeline = pipeline
         self.attach_audio(pipeline, pipeline)
+        if meter_hz:
+            threading.Thread(target=self._meter, args=(pipeline, 1 / meter_hz), name="meter",
+                             daemon=True).start()
         return pipeline
+
+    def _meter(self, pipeline: AudioPipeline, interval: float) -> None:
+        """Levels for the UI's meters while this pipeline is the one in use."""
+        while self._pipeline is pipeline:
+            self._on_event(AudioLevels(*pipeline.levels()))
+            time.sleep(interval)
 
     def enable_account(self, name: str | None = None) -> AccountConfig:
         """Register (or just set up) one configured account; raises CredentialError if its

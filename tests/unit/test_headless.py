@@ -10,6 +10,7 @@ import typing
 import pytest
 
 from softphone.events import (
+    AudioLevels,
     CallFlagsChanged,
     CallState,
     CallStateChanged,
@@ -51,6 +52,7 @@ EVENTS: dict[type, Event] = {
                                        message="Transferred."),
     TransferRequested: TransferRequested(call_id=3, account="provider",
                                          target="sip:+15559876@host", accepted=False),
+    AudioLevels: AudioLevels(input_dbfs=-32.5, output_dbfs=-120.0),
     EngineProblem: EngineProblem("Call 3 ended by RTP timeout."),
 }
 NAMES = {
@@ -62,6 +64,7 @@ NAMES = {
     DtmfReceived: "dtmf",
     TransferProgress: "transfer",
     TransferRequested: "transfer_request",
+    AudioLevels: "levels",
     EngineProblem: "problem",
 }
 ALL_EVENTS = pytest.mark.parametrize("event", EVENTS.values(), ids=lambda e: type(e).__name__)
@@ -129,8 +132,9 @@ def test_human_reporter_describes_events_without_a_message(kind: type, line: str
     assert report(False, EVENTS[kind]) == line + "\n"
 
 
-def test_human_reporter_keeps_quiet_about_stats() -> None:
-    assert report(False, STATS) == ""
+@pytest.mark.parametrize("kind", [CallStats, AudioLevels])
+def test_human_reporter_keeps_quiet_about_figures(kind: type) -> None:
+    assert report(False, EVENTS[kind]) == ""
 
 
 def final_stats(as_json: bool, stats: CallStats | None) -> str:
