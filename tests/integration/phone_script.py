@@ -11,6 +11,7 @@ whole script ran. A step is one dict:
     {"wait": "connected", "call": "a"}       any call state, or on_hold/resumed/ended
     {"answer": "b"} {"hangup": "a"} {"hold": "a"} {"resume": "a"}
     {"answer_holding": "b"}                  hold every other call, then answer
+    {"mute": "a"} {"unmute": "a"}
     {"merge": ["a", "b"]} {"split": "a"} {"record_call": "a", "path": "call.wav"}
     {"leave_conference": false}              hang up every participant (true: join them)
     {"transfer": "a", "to": "TEXT"} {"transfer_attended": "a", "with": "b"}
@@ -60,6 +61,10 @@ class Script:
             self.pump(step["sleep"])
         elif "answer_holding" in step:
             self.phone.answer_holding_others(self.calls[step["answer_holding"]])
+        elif "mute" in step:
+            self.phone.set_mute(self.calls[step["mute"]], True)
+        elif "unmute" in step:
+            self.phone.set_mute(self.calls[step["unmute"]], False)
         elif "record_call" in step:
             self.phone.start_recording(self.calls[step["record_call"]], step["path"])
         elif "leave_conference" in step:

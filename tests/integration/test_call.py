@@ -205,3 +205,21 @@ def test_caller_id_reaches_the_far_end(tmp_path, line):
     invite = phone.far_end.messages().split("INVITE sip:")[1].split("\n\n")[0]
     assert 'From: "Ada" <sip:1001@' in invite, invite
     assert "P-Preferred-Identity: <sip:+15550001001@" in invite, invite
+
+
+@pytest.mark.parametrize(("codecs", "expected"), [(["PCMA", "G722"], "PCMA"),
+                                                  (["G722", "PCMU"], "G722")])
+def test_each_account_calls_with_its_own_codec_order(tmp_path, baresip, make_kamailio, codecs,
+                                                     expected):
+    number = "+12025550199"
+    far_end = baresip(tone_hz=440.0, user=number)
+    provider = make_kamailio({USER: PASSWORD}, {number: (HOST, far_end.port)})
+    config = write_config(tmp_path / "config.toml", [
+        account(provider, name="first", codecs=["PCMU"]),
+        account(provider, name="second", codecs=codecs),
+    ])
+    outcome = run_softphone(tmp_path, ["call", "202 555 0199", "--config", str(config),
+                                       "--account", "second", "--duration", "1"], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.of("stats")[-1]["codec"] == expected

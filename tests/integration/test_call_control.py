@@ -7,7 +7,7 @@ import numpy as np
 import pytest
 
 from tests.integration.lines import PASSWORD, account
-from tests.integration.softphone_cli import Softphone, run_softphone, write_config
+from tests.integration.softphone_cli import Softphone, run_script, run_softphone, write_config
 from tests.peers.ports import HOST
 from tests.peers.tones import read_wav, write_tone_wav
 
@@ -105,3 +105,25 @@ def test_keypad_digits_on_the_far_ends_own_payload_type_are_understood(line):
 
     assert outcome.returncode == 0, outcome
     assert [e["digit"] for e in outcome.of("dtmf")] == ["1", "2", "#"], outcome
+
+
+def test_mute_sends_silence_and_keeps_the_call(line, tmp_path):
+    """SIPp echoes what we send: muted, it echoes silence; the stream itself keeps flowing."""
+    phone = line("answer_echo")
+    tone = write_tone_wav(tmp_path / "long.wav", 1000.0, 8.0)
+    heard = tmp_path / "heard.wav"
+    outcome = run_script(tmp_path, phone.config, [
+        {"play": str(tone), "record": str(heard)},
+        {"dial": "(202) 555-0143", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"sleep": 1.5}, {"mute": "a"}, {"sleep": 2.5}, {"unmute": "a"}, {"sleep": 1.5},
+        {"hangup": "a"}, {"wait": "ended", "call": "a"},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert [f["muted"] for f in outcome.of("call_flags")] == [True, False], outcome
+    loud = loud_windows(heard)
+    start = int(np.argmax(loud))
+    assert longest_run(loud[start:], False) >= 20, "about 2.5 s of silence while muted"
+    assert loud[-15:].any(), "our voice returns after unmuting"
+    stats = outcome.of("stats")[-1]
+    assert stats["tx_packets"] > 250, "RTP kept flowing while muted"
