@@ -7,6 +7,7 @@ import getpass
 import sys
 from pathlib import Path
 
+from softphone import desktop
 from softphone.audio import SILENCE_DBFS, AudioDeviceError, list_devices, mic_test
 from softphone.config import ConfigError, load_config
 from softphone.credentials import CredentialError, delete_password, set_password
@@ -44,6 +45,13 @@ def build_parser() -> argparse.ArgumentParser:
                                   description="Say something, then hear how you sound.")
     mictest.add_argument("--input-device", type=_device, metavar="NAME|INDEX")
     mictest.add_argument("--output-device", type=_device, metavar="NAME|INDEX")
+
+    install = commands.add_parser(
+        "install-desktop", help="add Softphone to the menu and make it open tel:/sip: links",
+        description="Install the desktop entry and icons for this user, and register Softphone "
+        "as the handler of tel:, sip: and callto: links.")
+    install.add_argument("--autostart", action="store_true", help="also start it at login")
+    commands.add_parser("uninstall-desktop", help="remove what install-desktop added")
 
     password = commands.add_parser("password", help="store an account's password in the keyring")
     password.add_argument("account", metavar="ACCOUNT")
@@ -99,6 +107,8 @@ def main(argv: list[str] | None = None) -> int:
             return _devices()
         if args.command == "mictest":
             return _mictest(args)
+        if args.command in ("install-desktop", "uninstall-desktop"):
+            return _desktop(args)
     except (ConfigError, CredentialError, DialError, WavError, AudioDeviceError) as err:
         print(f"softphone: {err}", file=sys.stderr)
         return EXIT_BAD_INPUT
@@ -149,6 +159,19 @@ def _mictest(args: argparse.Namespace) -> int:
               "See `softphone devices`.")
         return 1
     print(f"Your level: {result.level_dbfs:.0f} dBFS (peak {result.peak_dbfs:.0f} dBFS).")
+    return 0
+
+
+def _desktop(args: argparse.Namespace) -> int:
+    if args.command == "install-desktop":
+        report = desktop.install(autostart=args.autostart)
+        print(f"Installed {desktop.entry_path()} and {len(report.written) - 1} other files; "
+              "Softphone now opens tel:, sip: and callto: links.")
+    else:
+        report = desktop.uninstall()
+        print(f"Removed {len(report.removed)} files.")
+    for warning in report.warnings:
+        print(f"Note: {warning}", file=sys.stderr)
     return 0
 
 

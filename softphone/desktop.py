@@ -1,0 +1,146 @@
+"""Installing Softphone into the user's desktop: a menu entry that also handles tel:, sip: and
+callto: links, its icons, and optionally starting at login. Everything goes into the user's XDG
+folders (no root), and `uninstall` takes exactly that back out.
+
+The freedesktop standards do the work: the desktop entry's MimeType line declares the URL
+schemes, `xdg-mime default` makes us their handler, `update-desktop-database` refreshes the
+cache menus read. Those tools are optional: without them the files are still right, and the
+command says what it could not do.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from softphone.resources import resource_path
+
+DESKTOP_ID = "softphone.desktop"
+SCHEMES = ("tel", "sip", "callto")
+ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+
+
+@dataclass
+class DesktopReport:
+    """What was written or removed, and what could not be done (for the user to read)."""
+
+    written: list[Path] = field(default_factory=list)
+    removed: list[Path] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+def data_home() -> Path:
+    return Path(os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share")
+
+
+def config_home() -> Path:
+    return Path(os.environ.get("XDG_CONFIG_HOME") or Path.home() / ".config")
+
+
+def entry_path() -> Path:
+    return data_home() / "applications" / DESKTOP_ID
+
+
+def autostart_path() -> Path:
+    return config_home() / "autostart" / DESKTOP_ID
+
+
+def icon_paths() -> dict[Path, Path]:
+    """Installed icon -> the file it is copied from."""
+    icons = data_home() / "icons" / "hicolor"
+    paths = {icons / "scalable" / "apps" / "softphone.svg": resource_path("softphone.svg")}
+    for size in ICON_SIZES:
+        target = icons / f"{size}x{size}" / "apps" / "softphone.png"
+        paths[target] = resource_path(f"icons/softphone-{size}.png")
+    return paths
+
+
+def softphone_command() -> str:
+    """The absolute path of the `softphone` launcher this Python runs, so the entry works from
+    a browser whatever its PATH is."""
+    beside = Path(sys.executable).parent / "softphone"
+    found = beside if beside.is_file() else shutil.which("softphone")
+    if found is None:
+        return f"{sys.executable} -m softphone"
+    return str(Path(found).resolve() if Path(found).is_symlink() else Path(found).absolute())
+
+
+def desktop_entry(command: str, handles_links: bool = True) -> str:
+    """The menu entry (which also opens tel:/sip:/callto: links), or with `handles_links`
+    off the autostart entry (started at login, opening no link)."""
+    mime = "".join(f"x-scheme-handler/{scheme};" for scheme in SCHEMES)
+    links = f" %u\nMimeType={mime}" if handles_links else "\nX-GNOME-Autostart-enabled=true"
+    return (
+        "[Desktop Entry]\n"
+        "Type=Application\n"
+        "Version=1.0\n"
+        "Name=Softphone\n"
+        "GenericName=Internet Phone\n"
+        "Comment=Call phone numbers through your SIP provider\n"
+        f"Exec={command}{links}\n"
+        "Icon=softphone\n"
+        "Terminal=false\n"
+        "Categories=Network;Telephony;\n"
+        "Keywords=phone;call;SIP;VoIP;dial;\n"
+        "StartupNotify=true\n"
+    )
+
+
+def install(autostart: bool = False) -> DesktopReport:
+    report = DesktopReport()
+    command = softphone_command()
+    _write(entry_path(), desktop_entry(command), report)
+    for target, source in icon_paths().items():
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
+        report.written.append(target)
+    if autostart:
+        _write(autostart_path(), desktop_entry(command, handles_links=False), report)
+    for scheme in SCHEMES:
+        _run(["xdg-mime", "default", DESKTOP_ID, f"x-scheme-handler/{scheme}"], report)
+    _run(["update-desktop-database", str(entry_path().parent)], report)
+    return report
+
+
+def uninstall() -> DesktopReport:
+    report = DesktopReport()
+    for path in (entry_path(), autostart_path(), *icon_paths()):
+        if path.exists():
+            path.unlink()
+            report.removed.append(path)
+    _forget_default_handler(report)
+    _run(["update-desktop-database", str(entry_path().parent)], report)
+    return report
+
+
+def _write(path: Path, text: str, report: DesktopReport) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text)
+    report.written.append(path)
+
+
+def _run(command: list[str], report: DesktopReport) -> None:
+    if shutil.which(command[0]) is None:
+        report.warnings.append(f"{command[0]} is not installed, so that step was skipped "
+                               f"(Debian: xdg-utils / desktop-file-utils).")
+        return
+    result = subprocess.run(command, capture_output=True, text=True, timeout=30)
+    if result.returncode != 0:
+        report.warnings.append(f"{' '.join(command)} failed: {result.stderr.strip()}")
+
+
+def _forget_default_handler(report: DesktopReport) -> None:
+    """xdg-mime cannot unset a default; drop our lines from mimeapps.list ourselves."""
+    mimeapps = config_home() / "mimeapps.list"
+    if not mimeapps.exists():
+        return
+    lines = mimeapps.read_text().splitlines(keepends=True)
+    kept = [line for line in lines if not (
+        line.startswith("x-scheme-handler/") and DESKTOP_ID in line)]
+    if kept != lines:
+        mimeapps.write_text("".join(kept))
+        report.removed.append(mimeapps)
