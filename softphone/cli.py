@@ -85,6 +85,8 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
     command.add_argument("--simulate-loss", type=int, default=0, metavar="PERCENT",
                          choices=range(101),
                          help="drop this %% of audio packets each way, to hear what loss does")
+    command.add_argument("--history", action="store_true",
+                         help="record the call in the call history, as the app does")
     command.add_argument("--rtp-timeout", type=float, metavar="SECONDS",
                          help="end the call when no audio arrives for this long "
                          "(default: [calls] rtp_timeout, 30)")
@@ -131,7 +133,7 @@ def _call(args: argparse.Namespace) -> int:
         log_file=args.log, rtp_timeout=args.rtp_timeout, dtmf=args.dtmf,
         input_device=args.input_device, output_device=args.output_device,
         hold_after=args.hold_after, resume_after=args.resume_after,
-        simulate_loss=args.simulate_loss,
+        simulate_loss=args.simulate_loss, history=args.history,
     )
     return CallRun(config, options).run()
 

@@ -78,6 +78,7 @@ class CallOptions:
     hold_after: float | None = None
     resume_after: float | None = None
     simulate_loss: int = 0
+    history: bool = False
     duration: float | None = None
     play: Path | None = None
     record: Path | None = None
@@ -166,7 +167,8 @@ class CallRun:
         self.reporter = Reporter(options.json)
         self.phone = Phone(config, self.events.put, log_file=options.log_file,
                            rtp_timeout=options.rtp_timeout,
-                           simulate_loss=options.simulate_loss)
+                           simulate_loss=options.simulate_loss,
+                           record_history=options.history)
         self.call_id: int | None = None
         self.connected_at: float | None = None
         self.ended: CallStateChanged | None = None

@@ -19,6 +19,7 @@ from softphone.credentials import CredentialError, get_password
 from softphone.echo_line import ECHO_TARGET, EchoLine
 from softphone.engine import Engine
 from softphone.events import AudioLevels, EngineProblem, Event
+from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
 
@@ -34,24 +35,37 @@ class Phone:
         log_file: Path | None = None,
         rtp_timeout: float | None = None,
         simulate_loss: int = 0,
+        record_history: bool = False,
         password_lookup: Callable[[str], str] = get_password,
     ) -> None:
         self.config = config
         codecs = config.accounts[0].codecs if config.accounts else AccountConfig.codecs
-        self.engine = Engine(config.network, on_event, codecs=codecs, log_file=log_file,
+        self._on_event = on_event
+        self._history: HistoryWriter | None = None
+        if record_history:
+            country = config.accounts[0].default_country if config.accounts else None
+            self._history = HistoryWriter(lambda text: on_event(EngineProblem(text)), country)
+        self.engine = Engine(config.network, self._dispatch, codecs=codecs, log_file=log_file,
                              rtp_timeout=rtp_timeout or config.calls.rtp_timeout,
                              max_calls=config.calls.max_calls, simulate_loss=simulate_loss)
         self._password_lookup = password_lookup
-        self._on_event = on_event
         self._echo = EchoLine()
         self._pipeline: AudioPipeline | None = None
 
     def start(self) -> None:
         self.engine.start()
 
+    def _dispatch(self, event: Event) -> None:
+        """Every engine event goes to the front end, and calls also into the history."""
+        if self._history is not None:
+            self._history.submit(event)
+        self._on_event(event)
+
     def shutdown(self) -> None:
         self.engine.shutdown()
         self._echo.stop()
+        if self._history is not None:
+            self._history.close()
         if self._pipeline is not None:
             self._pipeline.close()
             self._pipeline = None

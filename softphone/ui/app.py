@@ -1,0 +1,121 @@
+"""`softphone` with no arguments: the desktop app with its window and tray icon."""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+from pathlib import Path
+
+from PySide6.QtCore import QTimer
+from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
+
+from softphone.audio import AudioDeviceError, list_devices
+from softphone.config import Config, ConfigError, load_config
+from softphone.credentials import CredentialError
+from softphone.engine import EngineError
+from softphone.phone import Phone
+from softphone.ui.adapter import EngineBridge
+from softphone.ui.icons import icon
+from softphone.ui.main_window import MainWindow
+from softphone.ui.session import Session
+from softphone.ui.tray import Tray
+from softphone.ui.wording import sentence
+
+SIGNAL_CHECK_MS = 250
+NO_SOUND_DEVICE = "No microphone or speaker was found: calls go ahead without sound."
+
+
+def run(argv: list[str] | None = None) -> int:
+    """Start the app and return its exit status when the user quits."""
+    args = _parse(argv)
+    app = QApplication.instance() or QApplication([sys.argv[0]])
+    app.setApplicationName("Softphone")
+    app.setWindowIcon(icon("softphone"))
+    desktop = Desktop(_load(args.config))
+    try:
+        desktop.start()
+    except EngineError as error:
+        QMessageBox.critical(None, "Softphone cannot start", sentence(error))
+        desktop.shutdown()
+        return 1
+    app.aboutToQuit.connect(desktop.shutdown)
+    _quit_on_signals(app)
+    return app.exec()
+
+
+def _quit_on_signals(app: QApplication) -> None:
+    """Ctrl-C and a session's SIGTERM quit cleanly (calls hung up, accounts unregistered).
+    Python runs signal handlers only between bytecodes, so a timer wakes it now and then."""
+    for number in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(number, lambda *_: QApplication.quit())
+    waker = QTimer(app, interval=SIGNAL_CHECK_MS)
+    waker.timeout.connect(lambda: None)
+    waker.start()
+
+
+def _parse(argv: list[str] | None) -> argparse.Namespace:
+    parser = argparse.ArgumentParser(prog="softphone", description="The desktop softphone.")
+    parser.add_argument("--config", type=Path, help="config file (default: the user config dir)")
+    return parser.parse_args(argv)
+
+
+def _load(path: Path | None) -> Config:
+    """A broken file is reported (file, line, field) and the app starts with defaults; the file
+    itself is left alone, so nothing the user wrote is lost."""
+    try:
+        return load_config(path)
+    except ConfigError as error:
+        QMessageBox.warning(None, "Problem in the config file",
+                            f"{error}\n\nSoftphone starts with default settings until it is "
+                            "fixed; the file has not been changed.")
+        return Config(path=error.path)
+
+
+class Desktop:
+    """Everything one running app owns: the Phone, the bridge its events cross, the window and
+    the tray icon (when the desktop has a tray)."""
+
+    def __init__(self, config: Config) -> None:
+        self.config = config
+        self.bridge = EngineBridge()
+        self.session = Session(self.bridge)
+        self.phone = Phone(config, self.bridge.deliver)
+        self.window = MainWindow(self.phone, config, self.session)
+        self.tray: Tray | None = None
+        if QSystemTrayIcon.isSystemTrayAvailable():
+            self.tray = Tray(self.window, self.session, QApplication.quit)
+
+    def start(self) -> None:
+        """Raises EngineError when the SIP stack cannot start (no free port, for one)."""
+        self.phone.start()
+        self._enable_accounts()
+        self._open_sound()
+        self.window.hide_on_close = self.tray is not None
+        QApplication.setQuitOnLastWindowClosed(self.tray is None)
+        self.window.show()
+        if self.tray is not None:
+            self.tray.show()
+
+    def shutdown(self) -> None:
+        """Hang up, unregister and stop the engine before Qt goes away."""
+        self.phone.shutdown()
+
+    def _enable_accounts(self) -> None:
+        """A missing password is shown as that account's state; the others still work."""
+        for account in self.config.accounts:
+            self.session.account_starting(account.name, account.register)
+            try:
+                self.phone.enable_account(account.name)
+            except (CredentialError, EngineError) as error:
+                self.session.account_failed(account.name, error)
+
+    def _open_sound(self) -> None:
+        audio = self.config.audio
+        try:
+            if not (audio.input_device or audio.output_device or list_devices()):
+                self.window.note(NO_SOUND_DEVICE)
+                return
+            self.phone.use_devices()
+        except AudioDeviceError as error:
+            self.window.note(sentence(error))

@@ -1,0 +1,166 @@
+"""The main window: pick an account, type or paste a number, call; the calls in progress."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
+from PySide6.QtWidgets import (
+    QHBoxLayout,
+    QLabel,
+    QMainWindow,
+    QPushButton,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone.config import Config, ConfigError
+from softphone.credentials import CredentialError
+from softphone.echo_line import ECHO_TARGET, EchoLineError
+from softphone.engine import EngineError
+from softphone.events import CallState, CallStateChanged, EngineProblem, IncomingCall
+from softphone.numbers import DialError
+from softphone.phone import Phone
+from softphone.ui.account_picker import AccountPicker
+from softphone.ui.call_view import CallView
+from softphone.ui.dial_pad import DialPad
+from softphone.ui.icons import icon
+from softphone.ui.incoming import IncomingCallPopup
+from softphone.ui.number_field import NumberField
+from softphone.ui.session import Session
+from softphone.ui.wording import sentence
+
+# What a command can refuse with; each has a message meant for the user.
+USER_ERRORS = (DialError, EngineError, ConfigError, CredentialError, EchoLineError)
+
+
+class MainWindow(QMainWindow):
+    """Every button is one Phone verb; what they refuse is said in `message` as a sentence."""
+
+    def __init__(self, phone: Phone, config: Config, session: Session) -> None:
+        super().__init__()
+        self.phone = phone
+        self.session = session
+        self.hide_on_close = False
+        self.popups: dict[int, IncomingCallPopup] = {}
+        self.setWindowTitle("Softphone")
+        self.setWindowIcon(icon("softphone"))
+        self.accounts = AccountPicker(config.accounts, session)
+        self.number = NumberField()
+        self.call_button = self._button("Call", self.dial, "call")
+        self.call_button.setDefault(True)
+        self.test_button = self._button("&Test call", self.test_call, "test_call")
+        self.test_button.setToolTip("Call the built-in echo line: you hear yourself back")
+        self.message = QLabel()
+        self.message.setObjectName("message")
+        self.message.setWordWrap(True)
+        self.call_view = CallView(session)
+        self.pad = DialPad()
+        self._lay_out()
+        self._connect()
+        self._account_chosen()
+        self.number.setFocus()
+
+    def dial(self) -> None:
+        """Call what is in the number field through the chosen account."""
+        text = self.number.text()
+        account = self.accounts.current
+        if self._run(lambda: self.phone.dial(text, account.name if account else None)):
+            self.session.remember(text.strip())
+            self.number.clear()
+
+    def test_call(self) -> None:
+        self._run(lambda: self.phone.dial(ECHO_TARGET))
+
+    def hang_up(self) -> None:
+        """Esc and the tray's "Hang up": the call on screen."""
+        if self.call_view.current_id is not None:
+            self._run(lambda: self.phone.hangup(self.call_view.current_id))
+
+    def note(self, text: str) -> None:
+        """A sentence under the number field: an error, a call's end, a device problem."""
+        self.message.setText(text)
+
+    def closeEvent(self, event: QCloseEvent) -> None:
+        """With a tray icon, closing the window keeps the phone running in the tray."""
+        if self.hide_on_close:
+            event.ignore()
+            self.hide()
+        else:
+            super().closeEvent(event)
+
+    def _run(self, command: Callable[[], object]) -> bool:
+        self.note("")
+        try:
+            command()
+        except USER_ERRORS as error:
+            self.note(sentence(error))
+            return False
+        return True
+
+    def _key(self, key: str) -> None:
+        """In a connected call the keypad sends tones (IVR menus); otherwise it types."""
+        call = self.call_view.current
+        if call is not None and call.state.state is CallState.CONNECTED:
+            self._run(lambda: self.phone.send_dtmf(call.call_id, key))
+        else:
+            self.number.append(key)
+            self.number.setFocus()
+
+    def _account_chosen(self) -> None:
+        account = self.accounts.current
+        self.number.country = account.default_country if account else None
+
+    def _incoming(self, call: IncomingCall) -> None:
+        popup = IncomingCallPopup(self.phone, call, in_call=bool(self.session.calls))
+        popup.destroyed.connect(lambda: self.popups.pop(call.call_id, None))
+        self.popups[call.call_id] = popup
+        popup.present()
+
+    def _ended(self, event: CallStateChanged) -> None:
+        popup = self.popups.pop(event.call_id, None)
+        if popup is not None:
+            popup.close()
+        self.note(sentence(event.message))
+
+    def _problem(self, event: EngineProblem) -> None:
+        self.note(sentence(event.message))
+
+    def _connect(self) -> None:
+        self.number.returnPressed.connect(self.dial)
+        self.accounts.chosen.connect(self._account_chosen)
+        self.pad.pressed.connect(self._key)
+        self.call_view.hang_up.connect(lambda call_id: self._run(
+            lambda: self.phone.hangup(call_id)))
+        self.call_view.mute.connect(lambda call_id, on: self._run(
+            lambda: self.phone.set_mute(call_id, on)))
+        self.call_view.hold.connect(lambda call_id, on: self._run(
+            lambda: (self.phone.hold if on else self.phone.resume)(call_id)))
+        self.session.bridge.incoming_call.connect(self._incoming)
+        self.session.bridge.engine_problem.connect(self._problem)
+        self.session.call_ended.connect(self._ended)
+        QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hang_up)
+
+    def _button(self, text: str, action: Callable[[], None], name: str) -> QPushButton:
+        button = QPushButton(text)
+        button.setObjectName(name)
+        button.clicked.connect(action)
+        return button
+
+    def _lay_out(self) -> None:
+        dial_row = QHBoxLayout()
+        dial_row.addWidget(self.number, 1)
+        dial_row.addWidget(self.call_button)
+        layout = QVBoxLayout()
+        layout.addWidget(self.accounts)
+        layout.addLayout(dial_row)
+        layout.addWidget(self.message)
+        layout.addWidget(self.call_view)
+        layout.addWidget(self.pad)
+        layout.addWidget(self.test_button)
+        layout.addStretch(1)
+        body = QWidget()
+        body.setLayout(layout)
+        self.setCentralWidget(body)
+        self.setMinimumWidth(360)
