@@ -223,3 +223,19 @@ def test_each_account_calls_with_its_own_codec_order(tmp_path, baresip, make_kam
 
     assert outcome.returncode == 0, outcome
     assert outcome.of("stats")[-1]["codec"] == expected
+
+
+def test_no_secret_reaches_the_logs(line, tmp_path):
+    """The engine log of a call with digest auth (REGISTER and INVITE both challenged) holds
+    neither the password nor any digest response or Authorization header."""
+    phone = line("answer_echo")
+    outcome = phone.call("--duration", "1").finish()
+
+    assert outcome.returncode == 0, outcome
+    produced = [path for path in tmp_path.glob("softphone-*.log")]
+    assert produced, "the test produced an engine log"
+    for path in produced:
+        text = path.read_text(errors="replace")
+        for secret in (PASSWORD, "Authorization:", "Proxy-Authorization:", "response="):
+            assert secret not in text, f"{secret!r} in {path}"
+    assert PASSWORD not in outcome.stderr + str(outcome.events)
