@@ -36,6 +36,7 @@ from softphone.engine.port import DevicePort
 from softphone.engine.routing import apply_routing
 from softphone.engine.tones import CallWaitingTone
 from softphone.engine.transports import Transports, bind_host
+from softphone.engine.wake import Waker
 from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
 from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
 
@@ -54,11 +55,9 @@ CODEC_IDS = {
 USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
 STATS_INTERVAL = 2.0
 NO_PROVIDER_ANSWER_SECONDS = 8.0
-# How long one loop iteration waits for SIP events; a command waits at most this long to start.
-# In a call, 20 ms keeps in-call commands prompt; idle in the tray, 50 ms keeps the wake-ups
-# cheap (a first dial starts within 50 ms, far inside the 100 ms set-up budget).
-PUMP_SECONDS_IN_CALL = 0.02
-PUMP_SECONDS_IDLE = 0.05
+# The longest the loop waits for SIP events when no timer of ours is due sooner; commands wake
+# it at once (engine/wake.py) and pjsip shortens the wait for its own timers.
+MAX_WAIT_SECONDS = 0.5
 
 
 class EngineError(Exception):
@@ -117,6 +116,7 @@ class Engine:
         self._waiting_tone: CallWaitingTone | None = None
         self._clock_running = False
         self._transports: Transports | None = None
+        self._waker: Waker | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -147,7 +147,7 @@ class Engine:
             return
         started.set_result(None)
         while not self._stopping:
-            self._pump(PUMP_SECONDS_IN_CALL if self._calls else PUMP_SECONDS_IDLE)
+            self._pump(self._wait_seconds())
         self._close()
 
     def _open(self) -> None:
@@ -159,6 +159,7 @@ class Engine:
         self._clock_running = True
         self._set_media_clock(False)
         self._transports = Transports(self._endpoint, self.network)
+        self._waker = Waker(self._endpoint)
         self._apply_codecs(self._codecs)
         self._device = DevicePort()
         self._waiting_tone = CallWaitingTone(self._device)
@@ -220,6 +221,13 @@ class Engine:
         # NO_NETWORK skips pjsua's fixed one-second sleep that waits for the same.
         self._endpoint.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
         self._endpoint = None
+        waker, self._waker = self._waker, None
+        waker.close()
+
+    def _wait_seconds(self) -> float:
+        if not self._timers:
+            return MAX_WAIT_SECONDS
+        return min(MAX_WAIT_SECONDS, max(0.0, self._timers[0][0] - time.monotonic()))
 
     def _pump(self, seconds: float) -> None:
         self._run_commands()
@@ -236,6 +244,9 @@ class Engine:
     def _submit(self, fn: Callable[[], T]) -> Future[T]:
         future: Future[T] = Future()
         self._commands.put((fn, future))
+        waker = self._waker  # read once: the engine thread may be closing it
+        if waker is not None:
+            waker.wake()
         return future
 
     def _run_on_engine(self, fn: Callable[[], T], timeout: float = 10.0) -> T:
@@ -509,7 +520,7 @@ class Engine:
 
     def post(self, fn: Callable[[], None]) -> None:
         """Run fn on the engine thread soon; safe from any thread (media callbacks use it)."""
-        self._commands.put((fn, Future()))
+        self._submit(fn)
 
     def _account(self, name: str) -> SoftAccount:
         try:
