@@ -509,7 +509,8 @@ _NETWORK_FIELDS: dict[str, Parser] = {
 }
 
 _CALLS_FIELDS: dict[str, Parser] = {
-    "max_calls": _whole_number(1, 32),
+    # The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4: a fifth call fails to start.
+    "max_calls": _whole_number(1, 4),
     "rtp_timeout": _whole_number(5, 3600),
 }
 

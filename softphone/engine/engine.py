@@ -295,6 +295,11 @@ class Engine:
         self._run_on_engine(lambda: self._add_account(account, password))
 
     def _add_account(self, account: AccountConfig, password: str | None) -> None:
+        existing = self._accounts.get(account.name)
+        if existing is not None and existing.config == account:
+            return  # already set up as asked (the echo line is added before every test call)
+        if any(call.account_name == account.name for call in self._calls.values()):
+            raise EngineError(f"The account '{account.name}' is in a call: change it after.")
         self._remove_account(account.name)
         transport_id = self._transports.for_account(account)
         cfg = build_config(account, password, transport_id, bind_host(account, self.network),
