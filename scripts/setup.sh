@@ -7,7 +7,11 @@ cd "$(dirname "$0")/.."
 
 as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
-packages=(python3 python3-venv python3-pip libportaudio2 "$@")
+# PortAudio for the microphone and speaker; the X11/xcb libraries Qt's window needs.
+packages=(python3 python3-venv python3-pip libportaudio2
+          libxkbcommon-x11-0 libxcb-cursor0 libxcb-icccm4 libxcb-keysyms1 libxcb-shape0
+          libxcb-randr0 libxcb-render-util0 libxcb-xkb1 libx11-xcb1 libegl1 libgl1
+          libfontconfig1 libdbus-1-3 libglib2.0-0 "$@")
 missing=()
 for pkg in "${packages[@]}"; do
     dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import getpass
+import os
 import sys
 from pathlib import Path
 
@@ -14,6 +15,9 @@ from softphone.credentials import CredentialError, delete_password, set_password
 from softphone.headless import EXIT_BAD_INPUT, EXIT_CALL_FAILED, CallFailed, CallOptions, CallRun
 from softphone.media.wav import WavError
 from softphone.numbers import DialError
+
+SUBCOMMANDS = ("call", "listen", "devices", "mictest", "install-desktop", "uninstall-desktop",
+               "password")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -56,6 +60,7 @@ def build_parser() -> argparse.ArgumentParser:
     password = commands.add_parser("password", help="store an account's password in the keyring")
     password.add_argument("account", metavar="ACCOUNT")
     password.add_argument("--delete", action="store_true", help="remove it instead")
+    assert set(commands.choices) == set(SUBCOMMANDS), "SUBCOMMANDS lists every subcommand"
     return parser
 
 
@@ -92,13 +97,32 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
                          "(default: [calls] rtp_timeout, 30)")
 
 
+def _app(argv: list[str]) -> int:
+    """The desktop app; without a display Qt would abort with a misleading message, so say
+    what is wrong and what works instead."""
+    if sys.platform.startswith("linux") and not any(
+            os.environ.get(name) for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")):
+        print("softphone: no graphical display was found (DISPLAY is not set). From a terminal, "
+              "use `softphone call NUMBER`; `softphone --help` lists the commands.",
+              file=sys.stderr)
+        return EXIT_BAD_INPUT
+    from softphone.ui.app import run  # Qt loads only for the app, never for the CLI
+
+    return run(argv)
+
+
 def _device(text: str) -> int | str:
     """A device index as typed (`3`) or any part of its name (`USB Headset`)."""
     return int(text) if text.isdigit() else text
 
 
 def main(argv: list[str] | None = None) -> int:
+    """`softphone` alone, with --config, or with a tel:/sip:/callto: link opens the app;
+    a subcommand runs on the command line."""
+    argv = sys.argv[1:] if argv is None else argv
     parser = build_parser()
+    if not argv or argv[0] not in (*SUBCOMMANDS, "-h", "--help"):
+        return _app(argv)
     args = parser.parse_args(argv)
     try:
         if args.command in ("call", "listen"):
@@ -119,7 +143,6 @@ def main(argv: list[str] | None = None) -> int:
         return EXIT_CALL_FAILED
     except KeyboardInterrupt:
         return 130
-    parser.print_help()
     return 0
 
 

@@ -14,6 +14,7 @@ import sys
 from softphone.config import AccountConfig
 
 ECHO_TARGET = "echo"
+ECHO_ACCOUNT = "echo-test"  # the unregistered local account that calls the echo service
 READY_PREFIX = "listening "
 START_TIMEOUT = 15.0
 
@@ -35,7 +36,7 @@ class EchoLine:
         """Start the service if it isn't running; returns the local account that calls it."""
         if self._process is None or self._process.poll() is not None:
             self._address = self._spawn()
-        return AccountConfig(name="echo-test", username="softphone", domain=self._address,
+        return AccountConfig(name=ECHO_ACCOUNT, username="softphone", domain=self._address,
                              register=False)
 
     def _spawn(self) -> str:

@@ -66,4 +66,6 @@ class EngineBridge(QObject):
     @Slot(object)
     def _dispatch(self, event: Event) -> None:
         self.event.emit(event)
-        self._typed[type(event)].emit(event)
+        typed = self._typed.get(type(event))
+        if typed is not None:  # an event kind newer than this bridge still reaches `event`
+            typed.emit(event)

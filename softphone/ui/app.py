@@ -41,6 +41,8 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     app.aboutToQuit.connect(desktop.shutdown)
     _quit_on_signals(app)
+    if args.link:
+        desktop.window.dial_text(args.link)
     return app.exec()
 
 
@@ -57,6 +59,9 @@ def _quit_on_signals(app: QApplication) -> None:
 def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="softphone", description="The desktop softphone.")
     parser.add_argument("--config", type=Path, help="config file (default: the user config dir)")
+    parser.add_argument("link", nargs="?", metavar="LINK",
+                        help="a tel:, sip: or callto: link (or any number) to call at once, as "
+                        "the desktop entry passes a clicked link")
     return parser.parse_args(argv)
 
 
@@ -80,22 +85,23 @@ class Desktop:
         self.config = config
         self.bridge = EngineBridge()
         self.session = Session(self.bridge)
-        self.phone = Phone(config, self.bridge.deliver)
+        self.phone = Phone(config, self.bridge.deliver, record_history=True)
         self.window = MainWindow(self.phone, config, self.session)
         self.tray: Tray | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = Tray(self.window, self.session, QApplication.quit)
 
     def start(self) -> None:
-        """Raises EngineError when the SIP stack cannot start (no free port, for one)."""
+        """Raises EngineError when the SIP stack cannot start (no free port, for one). The
+        window shows before the sound devices are looked for, which takes a moment."""
         self.phone.start()
-        self._enable_accounts()
-        self._open_sound()
         self.window.hide_on_close = self.tray is not None
         QApplication.setQuitOnLastWindowClosed(self.tray is None)
         self.window.show()
         if self.tray is not None:
             self.tray.show()
+        self._enable_accounts()
+        self._open_sound()
 
     def shutdown(self) -> None:
         """Hang up, unregister and stop the engine before Qt goes away."""

@@ -13,9 +13,12 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone.events import CallState
+from softphone.events import CallState, CallStats
 from softphone.ui.session import CallInfo, Session
-from softphone.ui.wording import elapsed, quality_badge, quality_details
+from softphone.ui.wording import elapsed, quality_badge, quality_details, quality_label
+
+QUALITY_COLOURS = {"excellent": "#1f7a4d", "good": "#1f7a4d", "fair": "#b9770e",
+                   "poor": "#c0392b"}
 
 
 class CallView(QWidget):
@@ -69,8 +72,7 @@ class CallView(QWidget):
             return
         self.who.setText(info.who)
         self.state.setText(info.status)
-        self.quality.setText(quality_badge(info.stats) if info.stats else "")
-        self.quality.setToolTip(quality_details(info.stats) if info.stats else "")
+        self._show_quality(info.stats)
         flags = info.flags
         in_dialog = info.state.state is CallState.CONNECTED
         for button, on in ((self.mute_button, flags is not None and flags.muted),
@@ -79,6 +81,12 @@ class CallView(QWidget):
             button.setChecked(on)
         self.hold_button.setText("Resume" if self.hold_button.isChecked() else "Hold")
         self._tick()
+
+    def _show_quality(self, stats: CallStats | None) -> None:
+        self.quality.setText(quality_badge(stats) if stats else "")
+        self.quality.setToolTip(quality_details(stats) if stats else "")
+        colour = QUALITY_COLOURS[quality_label(stats.mos)] if stats else "inherit"
+        self.quality.setStyleSheet(f"color: {colour};")
 
     def _fill_list(self) -> None:
         self.calls.blockSignals(True)

@@ -1,14 +1,12 @@
-"""The app's SVG icons, from the repository's resources/ folder."""
+"""The app's SVG icons, wherever this installation keeps its resources."""
 
 from __future__ import annotations
 
-from pathlib import Path
-
 from PySide6.QtGui import QIcon
 
-RESOURCES = Path(__file__).resolve().parents[2] / "resources"
+from softphone.resources import resource_path
 
 
 def icon(name: str) -> QIcon:
     """`name` is the file name without `.svg`, e.g. "tray-in-call"."""
-    return QIcon(str(RESOURCES / f"{name}.svg"))
+    return QIcon(str(resource_path(f"{name}.svg")))

@@ -34,13 +34,13 @@ class IncomingCallPopup(QWidget):
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Incoming call")
         self.call_id = call.call_id
-        self.caller = QLabel(call.remote_name or display_number(call.remote_number)
-                        or call.remote_uri)
+        self.caller = QLabel(
+            call.remote_name or display_number(call.remote_number) or call.remote_uri)
         font = self.caller.font()
         font.setPointSize(16)
         self.caller.setFont(font)
-        self.detail = QLabel(f"{display_number(call.remote_number)} · to {call.account}"
-                        if call.remote_name and call.remote_number else f"to {call.account}")
+        number = display_number(call.remote_number) if call.remote_name else ""
+        self.detail = QLabel(f"{number} · to {call.account}" if number else f"to {call.account}")
         buttons = QHBoxLayout()
         self.answer = self._button("Answer", partial(phone.answer, call.call_id), buttons)
         self.answer_holding = self._button(

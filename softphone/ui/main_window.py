@@ -19,7 +19,14 @@ from softphone.config import Config, ConfigError
 from softphone.credentials import CredentialError
 from softphone.echo_line import ECHO_TARGET, EchoLineError
 from softphone.engine import EngineError
-from softphone.events import CallState, CallStateChanged, EngineProblem, IncomingCall
+from softphone.events import (
+    CallState,
+    CallStateChanged,
+    EngineProblem,
+    IncomingCall,
+    TransferProgress,
+    TransferRequested,
+)
 from softphone.numbers import DialError
 from softphone.phone import Phone
 from softphone.ui.account_picker import AccountPicker
@@ -70,6 +77,14 @@ class MainWindow(QMainWindow):
             self.session.remember(text.strip())
             self.number.clear()
 
+    def dial_text(self, text: str) -> None:
+        """Dial from outside the window (the tray, a tel: link): through the field, so that a
+        refusal is shown there, with the window brought up to show it."""
+        self.number.setText(text)
+        self.dial()
+        if self.message.text():
+            self.show()
+
     def test_call(self) -> None:
         self._run(lambda: self.phone.dial(ECHO_TARGET))
 
@@ -113,8 +128,11 @@ class MainWindow(QMainWindow):
         self.number.country = account.default_country if account else None
 
     def _incoming(self, call: IncomingCall) -> None:
-        popup = IncomingCallPopup(self.phone, call, in_call=bool(self.session.calls))
+        in_call = any(call_id != call.call_id for call_id in self.session.calls)
+        popup = IncomingCallPopup(self.phone, call, in_call=in_call)
         popup.destroyed.connect(lambda: self.popups.pop(call.call_id, None))
+        for answering in (popup.answer, popup.answer_holding):
+            answering.clicked.connect(self.show)  # the call's controls are in the window
         self.popups[call.call_id] = popup
         popup.present()
 
@@ -122,10 +140,19 @@ class MainWindow(QMainWindow):
         popup = self.popups.pop(event.call_id, None)
         if popup is not None:
             popup.close()
+        if event.message:
+            self.note(sentence(event.message))
+
+    def _said(self, event: EngineProblem | TransferProgress) -> None:
         self.note(sentence(event.message))
 
-    def _problem(self, event: EngineProblem) -> None:
-        self.note(sentence(event.message))
+    def _transfer_requested(self, event: TransferRequested) -> None:
+        """A declined REFER ("ask" policy): the number is put in the field, one Enter away."""
+        if event.accepted:
+            self.note(f"Calling {event.target}, as the other side asked.")
+            return
+        self.number.setText(event.target)
+        self.note(f"The other side asked you to call {event.target}: press Enter to call.")
 
     def _connect(self) -> None:
         self.number.returnPressed.connect(self.dial)
@@ -138,7 +165,9 @@ class MainWindow(QMainWindow):
         self.call_view.hold.connect(lambda call_id, on: self._run(
             lambda: (self.phone.hold if on else self.phone.resume)(call_id)))
         self.session.bridge.incoming_call.connect(self._incoming)
-        self.session.bridge.engine_problem.connect(self._problem)
+        self.session.bridge.engine_problem.connect(self._said)
+        self.session.bridge.transfer_progress.connect(self._said)
+        self.session.bridge.transfer_requested.connect(self._transfer_requested)
         self.session.call_ended.connect(self._ended)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hang_up)
 

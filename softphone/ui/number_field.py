@@ -35,5 +35,6 @@ class NumberField(QLineEdit):
             formatted = format_as_you_type(text, self.country)
         except DialError:  # a bad default_country: the dial attempt will say so
             formatted = text
+        formatted = formatted or text  # the formatter drops a lone "(" or "-" just typed
         if formatted != self.text():
             self.setText(formatted)

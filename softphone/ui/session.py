@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from PySide6.QtCore import QObject, Signal
 
+from softphone.echo_line import ECHO_ACCOUNT
 from softphone.events import (
     CallFlagsChanged,
     CallState,
@@ -23,7 +24,6 @@ from softphone.ui.adapter import EngineBridge
 from softphone.ui.wording import STATE_WORDS, sentence, who
 
 RECENT_LIMIT = 10
-ECHO_ACCOUNT = "echo-test"  # the account EchoLine makes for the built-in test line
 
 
 @dataclass

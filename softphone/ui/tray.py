@@ -42,21 +42,14 @@ class Tray(QSystemTrayIcon):
         self.hang_up.setVisible(bool(self.session.calls))
         self.recent.clear()
         for number in self.session.recent:
-            self.recent.addAction(number, lambda number=number: self._dial(number))
+            self.recent.addAction(number, lambda number=number: self.window.dial_text(number))
         self.recent.setEnabled(bool(self.session.recent))
 
     def quick_dial(self) -> None:
         """A small box that takes a number in any format, without opening the window."""
         text, ok = QInputDialog.getText(None, "Dial number", "Number or SIP address:")
         if ok and text.strip():
-            self._dial(text)
-
-    def _dial(self, text: str) -> None:
-        """Dial through the window so errors show there, where the user can read them."""
-        self.window.number.setText(text)
-        self.window.dial()
-        if self.window.message.text():
-            self.window.show()
+            self.window.dial_text(text)
 
     def _activated(self, reason: QSystemTrayIcon.ActivationReason) -> None:
         if reason is QSystemTrayIcon.ActivationReason.Trigger:

@@ -48,12 +48,23 @@ def refused(argv: list[str], capsys: pytest.CaptureFixture[str]) -> str:
     return err
 
 
-def test_no_command_prints_help(capsys: pytest.CaptureFixture[str]) -> None:
-    assert main([]) == 0
-    out, err = capsys.readouterr()
+def test_help_lists_the_commands(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as exited:
+        main(["--help"])
+    assert exited.value.code == 0
+    out = capsys.readouterr().out
     assert out.startswith("usage: softphone")
-    assert "call" in out and "password" in out
-    assert err == ""
+    assert "call" in out and "password" in out and "install-desktop" in out
+
+
+def test_no_command_without_a_display_says_what_to_do(
+        capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    """`softphone` alone opens the app; with no display it explains instead of Qt aborting."""
+    for name in ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM"):
+        monkeypatch.delenv(name, raising=False)
+    assert main([]) == 2
+    err = capsys.readouterr().err
+    assert "no graphical display" in err and "softphone call" in err
 
 
 @pytest.mark.usefixtures("engine_must_not_start")
