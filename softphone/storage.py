@@ -21,6 +21,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
+from typing import Self
 
 Migration = Callable[[sqlite3.Connection], None]
 
@@ -183,3 +184,29 @@ def _set_aside(path: Path) -> Path:
             f"{path} is damaged and could not be moved aside: {error.strerror}"
         ) from error
     return kept_as
+
+
+class Store:
+    """What every store over one database file shares: where it is, whether it had to be
+    replaced, and closing it (also as a context manager)."""
+
+    def __init__(self, database: Database) -> None:
+        self._db = database
+
+    @property
+    def path(self) -> Path:
+        return self._db.path
+
+    @property
+    def recovery(self) -> Recovery | None:
+        """Set when the file was damaged and replaced on opening: tell the user."""
+        return self._db.recovery
+
+    def close(self) -> None:
+        self._db.close()
+
+    def __enter__(self) -> Self:
+        return self
+
+    def __exit__(self, *_: object) -> None:
+        self.close()

@@ -15,7 +15,6 @@ from contextlib import AbstractContextManager
 from dataclasses import replace
 from enum import Enum
 from pathlib import Path
-from types import TracebackType
 
 import platformdirs
 
@@ -33,7 +32,7 @@ from softphone.contacts.matching import (
 )
 from softphone.contacts.merge import merged
 from softphone.contacts.model import Contact, ContactNumber
-from softphone.storage import Database, Recovery, contains, open_database
+from softphone.storage import Database, Store, contains, open_database
 
 _SCHEMA_V1 = (
     """CREATE TABLE contact (
@@ -105,42 +104,19 @@ def default_contacts_path() -> Path:
     return platformdirs.user_data_path("softphone") / "contacts.sqlite3"
 
 
-class ContactStore:
+class ContactStore(Store):
     """CRUD, search and caller lookup over one contacts file.
 
     `default_country` (the account's) is how numbers typed in national format are read.
     """
 
     def __init__(self, database: Database, default_country: str | None = None) -> None:
-        self._db = database
+        super().__init__(database)
         self.default_country = default_country
 
     @classmethod
     def open(cls, path: Path | None = None, default_country: str | None = None) -> ContactStore:
         return cls(open_database(path or default_contacts_path(), MIGRATIONS), default_country)
-
-    @property
-    def path(self) -> Path:
-        return self._db.path
-
-    @property
-    def recovery(self) -> Recovery | None:
-        """Set when the file was damaged and replaced on opening: tell the user."""
-        return self._db.recovery
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> ContactStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def batch(self) -> AbstractContextManager[sqlite3.Connection]:
         """One transaction around many changes: all of them are kept, or none."""

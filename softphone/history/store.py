@@ -12,7 +12,6 @@ import sqlite3
 from collections.abc import Sequence
 from datetime import UTC, datetime
 from pathlib import Path
-from types import TracebackType
 
 import platformdirs
 
@@ -21,7 +20,7 @@ from softphone.contacts.model import Contact
 from softphone.events import Direction
 from softphone.history.model import CallFilter, CallQuality, CallRecord, Outcome
 from softphone.history.party import dialable
-from softphone.storage import Database, Recovery, contains, open_database
+from softphone.storage import Database, Store, contains, open_database
 
 _SCHEMA_V1 = (
     """CREATE TABLE call (
@@ -74,11 +73,11 @@ def default_history_path() -> Path:
     return platformdirs.user_data_path("softphone") / "history.sqlite3"
 
 
-class HistoryStore:
+class HistoryStore(Store):
     """Rows of calls: written by `CallLog`, read by the window."""
 
     def __init__(self, database: Database) -> None:
-        self._db = database
+        super().__init__(database)
         with self._db.transaction() as connection:
             connection.execute(
                 "UPDATE call SET outcome = ? WHERE outcome = ?",
@@ -90,29 +89,6 @@ class HistoryStore:
         """Open the history, marking calls a crash left unfinished as interrupted. Only one
         process may use the file: calls in progress in another would be marked too."""
         return cls(open_database(path or default_history_path(), MIGRATIONS))
-
-    @property
-    def path(self) -> Path:
-        return self._db.path
-
-    @property
-    def recovery(self) -> Recovery | None:
-        """Set when the file was damaged and replaced on opening: tell the user."""
-        return self._db.recovery
-
-    def close(self) -> None:
-        self._db.close()
-
-    def __enter__(self) -> HistoryStore:
-        return self
-
-    def __exit__(
-        self,
-        kind: type[BaseException] | None,
-        error: BaseException | None,
-        traceback: TracebackType | None,
-    ) -> None:
-        self.close()
 
     def start(
         self,
