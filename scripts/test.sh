@@ -4,6 +4,6 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 bash scripts/setup.sh kamailio kamailio-tls-modules sip-tester baresip-core sox espeak-ng \
-    jackd2 libspeexdsp1 desktop-file-utils xdg-utils gnome-keyring dbus
+    jackd2 libspeexdsp1 desktop-file-utils xdg-utils gnome-keyring dbus libglib2.0-bin
 .venv/bin/ruff check .
 exec .venv/bin/python -m pytest "$@"

@@ -102,6 +102,7 @@ class CallsConfig:
 
     max_calls: int = 4
     rtp_timeout: int = 30
+    confirm_links: bool = True  # show a clicked tel:/sip: link's number and ask before calling
 
 
 @dataclass(frozen=True)
@@ -512,6 +513,7 @@ _CALLS_FIELDS: dict[str, Parser] = {
     # The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4: a fifth call fails to start.
     "max_calls": _whole_number(1, 4),
     "rtp_timeout": _whole_number(5, 3600),
+    "confirm_links": _boolean,
 }
 
 _AUDIO_FIELDS: dict[str, Parser] = {

@@ -17,6 +17,7 @@ from softphone.engine import EngineError
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
 from softphone.ui.icons import icon
+from softphone.ui.links import LinkServer, hand_over
 from softphone.ui.main_window import MainWindow
 from softphone.ui.session import Session
 from softphone.ui.tray import Tray
@@ -32,6 +33,8 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Softphone")
     app.setWindowIcon(icon("softphone"))
+    if hand_over(args.link):
+        return 0  # the app already running takes the link (or just comes to the front)
     desktop = Desktop(_load(args.config))
     try:
         desktop.start()
@@ -41,8 +44,11 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     app.aboutToQuit.connect(desktop.shutdown)
     _quit_on_signals(app)
+    links = LinkServer()
+    links.received.connect(desktop.open_link)
+    links.listen()
     if args.link:
-        desktop.window.dial_text(args.link)
+        desktop.open_link(args.link)
     return app.exec()
 
 
@@ -60,8 +66,8 @@ def _parse(argv: list[str] | None) -> argparse.Namespace:
     parser = argparse.ArgumentParser(prog="softphone", description="The desktop softphone.")
     parser.add_argument("--config", type=Path, help="config file (default: the user config dir)")
     parser.add_argument("link", nargs="?", metavar="LINK",
-                        help="a tel:, sip: or callto: link (or any number) to call at once, as "
-                        "the desktop entry passes a clicked link")
+                        help="a tel:, sip: or callto: link (or any number) to call, as the "
+                        "desktop entry passes a clicked link; shown and confirmed first")
     return parser.parse_args(argv)
 
 
@@ -102,6 +108,13 @@ class Desktop:
             self.tray.show()
         self._enable_accounts()
         self._open_sound()
+
+    def open_link(self, link: str) -> None:
+        """A link from this start or a later one ("" only asks for the window)."""
+        if link:
+            self.window.offer_link(link, self.config.calls.confirm_links)
+        else:
+            self.window.bring_up()
 
     def shutdown(self) -> None:
         """Hang up, unregister and stop the engine before Qt goes away."""

@@ -10,6 +10,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QLabel,
     QMainWindow,
+    QMessageBox,
     QPushButton,
     QVBoxLayout,
     QWidget,
@@ -51,6 +52,7 @@ class MainWindow(QMainWindow):
         self.session = session
         self.hide_on_close = False
         self.popups: dict[int, IncomingCallPopup] = {}
+        self.link_question: QMessageBox | None = None
         self.setWindowTitle("Softphone")
         self.setWindowIcon(icon("softphone"))
         self.accounts = AccountPicker(config.accounts, session)
@@ -84,6 +86,39 @@ class MainWindow(QMainWindow):
         self.dial()
         if self.message.text():
             self.show()
+
+    def offer_link(self, link: str, confirm: bool) -> None:
+        """A link another program opened: show its number, and by default ask before calling
+        it; a link that cannot be called is refused here with the reason, nothing dialled."""
+        self.bring_up()
+        account = self.accounts.current
+        if account is None:
+            self.note("Add a provider account to call links (only Test call works now).")
+            return
+        try:
+            target = self.phone.resolve(link, account)
+        except DialError as error:
+            self.note(f"That link can't be called: {sentence(error)}")
+            return
+        self.number.setText(target.display)
+        if not confirm:
+            self.dial()
+            return
+        question = QMessageBox(QMessageBox.Icon.Question, "Call this number?",
+                               f"Call {target.display}?\n\nA link another program opened "
+                               "asks to call it.", parent=self)
+        call = question.addButton("Call", QMessageBox.ButtonRole.AcceptRole)
+        question.addButton(QMessageBox.StandardButton.Cancel)
+        question.setDefaultButton(call)
+        question.finished.connect(lambda _: self.dial() if question.clickedButton() is call
+                                  else None)
+        question.open()
+        self.link_question = question
+
+    def bring_up(self) -> None:
+        self.show()
+        self.raise_()
+        self.activateWindow()
 
     def test_call(self) -> None:
         self._run(lambda: self.phone.dial(ECHO_TARGET))

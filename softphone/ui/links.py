@@ -1,0 +1,64 @@
+"""Click-to-call from anywhere: a `tel:`, `sip:` or `callto:` link opened in a browser or mail
+client starts `softphone LINK`. One app runs per user: a second start hands its link (or just
+"show yourself") to the running one over a local socket in the user's runtime dir, and exits.
+
+A link comes from another program, so by default the number is shown and the user is asked
+before anything is dialled; a malformed or unsupported link is refused with the reason.
+"""
+
+from __future__ import annotations
+
+import platformdirs
+from PySide6.QtCore import QObject, Signal
+from PySide6.QtNetwork import QLocalServer, QLocalSocket
+
+HANDOVER_TIMEOUT_MS = 2000
+LINK_SCHEMES = ("tel:", "sip:", "sips:", "callto:")
+
+
+def server_path() -> str:
+    """A per-user socket path, so two users on one machine each have their own app."""
+    folder = platformdirs.user_runtime_path("softphone")
+    folder.mkdir(parents=True, exist_ok=True, mode=0o700)
+    return str(folder / "app.sock")
+
+
+def hand_over(link: str | None) -> bool:
+    """Give `link` (None: only bring the window up) to an app already running; False if none."""
+    socket = QLocalSocket()
+    socket.connectToServer(server_path())
+    if not socket.waitForConnected(HANDOVER_TIMEOUT_MS):
+        return False
+    socket.write(((link or "") + "\n").encode())
+    delivered = socket.waitForBytesWritten(HANDOVER_TIMEOUT_MS)
+    socket.disconnectFromServer()
+    return delivered
+
+
+class LinkServer(QObject):
+    """Listens for links handed over by later starts; `received` carries each ("" = show)."""
+
+    received = Signal(str)
+
+    def __init__(self) -> None:
+        super().__init__()
+        self._server = QLocalServer(self)
+        self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
+        self._server.newConnection.connect(self._accept)
+
+    def listen(self) -> None:
+        """Take over a socket left by an app that crashed (hand_over failed, so none runs)."""
+        path = server_path()
+        QLocalServer.removeServer(path)
+        self._server.listen(path)
+
+    def _accept(self) -> None:
+        while (connection := self._server.nextPendingConnection()) is not None:
+            connection.readyRead.connect(lambda c=connection: self._read(c))
+
+    def _read(self, connection: QLocalSocket) -> None:
+        if not connection.canReadLine():
+            return
+        link = bytes(connection.readLine()).decode(errors="replace").strip()
+        connection.disconnectFromServer()
+        self.received.emit(link)
