@@ -5,7 +5,7 @@ takes to come back is the round trip, which the pipeline's own one-way estimates
 to. CPU is counted on the engine's side (thread time of each write_frame + read_frame) and in
 the PortAudio process (from /proc).
 
-    .venv/bin/python -m tests.integration.audio.measure_pipeline [SECONDS] [--processing]
+    .venv/bin/python -m bench.audio_pipeline [SECONDS] [--processing]
 
 --processing also runs softphone.audio.processing.VoiceProcessor in the hook.
 """
