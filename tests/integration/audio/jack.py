@@ -47,6 +47,7 @@ class JackServer:
         return {**os.environ, "JACK_DEFAULT_SERVER": self.name, "JACK_NO_AUDIO_RESERVATION": "1"}
 
     def start(self) -> None:
+        _clear_stale_state()
         with self.log.open("ab") as log:
             command = [jackd_binary(), "-n", self.name,
                        "-d", "dummy", "-r", str(RATE), "-p", str(PERIOD)]
@@ -97,6 +98,8 @@ class JackServer:
         for path in glob.glob(f"/dev/shm/jack*_{self.name}_*"):
             with contextlib.suppress(OSError):
                 os.unlink(path)
+        _clear_stale_state()
+
 
     # Wiring --------------------------------------------------------------------------------
 
@@ -131,3 +134,23 @@ class JackServer:
                                   stderr=subprocess.DEVNULL)
         self._helpers.append(helper)
         return helper
+
+
+def _clear_stale_state() -> None:
+    """A jackd killed mid-write (the device-loss tests SIGKILL it) can leave JACK's per-user
+    metadata database and shm registry locked, and then no server starts ("Failed to open
+    server"). With no jackd running, none of that state belongs to anyone: remove it."""
+    if any(_command_name(comm) == "jackd" for comm in glob.glob("/proc/[0-9]*/comm")):
+        return
+    uid = os.getuid()
+    for path in (*glob.glob(f"/dev/shm/jack-{uid}-*"), "/dev/shm/jack-shm-registry"):
+        with contextlib.suppress(OSError):
+            os.unlink(path)
+    shutil.rmtree(f"/dev/shm/jack_db-{uid}", ignore_errors=True)
+
+
+def _command_name(comm: str) -> str:
+    try:
+        return Path(comm).read_text().strip()
+    except OSError:  # the process ended while we looked
+        return ""
