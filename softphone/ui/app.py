@@ -5,16 +5,21 @@ from __future__ import annotations
 import argparse
 import signal
 import sys
+from collections.abc import Callable
 from pathlib import Path
+from typing import TypeVar
 
 from PySide6.QtCore import QTimer
 from PySide6.QtWidgets import QApplication, QMessageBox, QSystemTrayIcon
 
 from softphone.audio import AudioDeviceError, list_devices
 from softphone.config import Config, ConfigError, load_config
+from softphone.contacts import ContactStore
 from softphone.credentials import CredentialError
 from softphone.engine import EngineError
+from softphone.history import HistoryStore
 from softphone.phone import Phone
+from softphone.storage import StorageError
 from softphone.ui.adapter import EngineBridge
 from softphone.ui.icons import icon
 from softphone.ui.links import LinkServer, hand_over
@@ -23,6 +28,7 @@ from softphone.ui.session import Session
 from softphone.ui.tray import Tray
 from softphone.ui.wording import sentence
 
+Store = TypeVar("Store", ContactStore, HistoryStore)
 SIGNAL_CHECK_MS = 250
 NO_SOUND_DEVICE = "No microphone or speaker was found: calls go ahead without sound."
 
@@ -83,6 +89,19 @@ def _load(path: Path | None) -> Config:
         return Config(path=error.path)
 
 
+def _country(config: Config) -> str | None:
+    return config.accounts[0].default_country if config.accounts else None
+
+
+def _open_store(opening: Callable[[], Store]) -> Store | None:
+    """A file that cannot be opened at all leaves its tab out; the phone still works."""
+    try:
+        return opening()
+    except StorageError as error:
+        QMessageBox.warning(None, "Softphone", sentence(error))
+        return None
+
+
 class Desktop:
     """Everything one running app owns: the Phone, the bridge its events cross, the window and
     the tray icon (when the desktop has a tray)."""
@@ -91,8 +110,17 @@ class Desktop:
         self.config = config
         self.bridge = EngineBridge()
         self.session = Session(self.bridge)
+        # The window's own connections to the address book and the history, opened once, here,
+        # before the Phone starts its history writer: opening the history marks calls left "in
+        # progress" as interrupted, so it must never happen while a call is being recorded.
+        # Both stay open for the app's life; SQLite's locking lets the window read (and delete)
+        # while the writer thread writes. The files are the default ones, as the writer's are
+        # (the views themselves take any store: tests give them files of their own).
+        self.contacts = _open_store(lambda: ContactStore.open(None, _country(config)))
+        self.history = _open_store(lambda: HistoryStore.open())
         self.phone = Phone(config, self.bridge.deliver, record_history=True)
-        self.window = MainWindow(self.phone, config, self.session)
+        self.window = MainWindow(self.phone, config, self.session,
+                                 contacts=self.contacts, history=self.history)
         self.tray: Tray | None = None
         if QSystemTrayIcon.isSystemTrayAvailable():
             self.tray = Tray(self.window, self.session, QApplication.quit)
@@ -119,6 +147,9 @@ class Desktop:
     def shutdown(self) -> None:
         """Hang up, unregister and stop the engine before Qt goes away."""
         self.phone.shutdown()
+        for store in (self.contacts, self.history):
+            if store is not None:
+                store.close()
 
     def _enable_accounts(self) -> None:
         """A missing password is shown as that account's state; the others still work."""

@@ -12,11 +12,13 @@ from PySide6.QtWidgets import (
     QMainWindow,
     QMessageBox,
     QPushButton,
+    QTabWidget,
     QVBoxLayout,
     QWidget,
 )
 
 from softphone.config import Config, ConfigError
+from softphone.contacts import ContactStore
 from softphone.credentials import CredentialError
 from softphone.echo_line import ECHO_TARGET, EchoLineError
 from softphone.engine import EngineError
@@ -28,11 +30,14 @@ from softphone.events import (
     TransferProgress,
     TransferRequested,
 )
+from softphone.history import HistoryStore
 from softphone.numbers import DialError
 from softphone.phone import Phone
 from softphone.ui.account_picker import AccountPicker
 from softphone.ui.call_view import CallView
+from softphone.ui.contacts_view import ContactsView
 from softphone.ui.dial_pad import DialPad
+from softphone.ui.history_view import HistoryView
 from softphone.ui.icons import icon
 from softphone.ui.incoming import IncomingCallPopup
 from softphone.ui.number_field import NumberField
@@ -46,7 +51,9 @@ USER_ERRORS = (DialError, EngineError, ConfigError, CredentialError, EchoLineErr
 class MainWindow(QMainWindow):
     """Every button is one Phone verb; what they refuse is said in `message` as a sentence."""
 
-    def __init__(self, phone: Phone, config: Config, session: Session) -> None:
+    def __init__(self, phone: Phone, config: Config, session: Session, *,
+                 contacts: ContactStore | None = None,
+                 history: HistoryStore | None = None) -> None:
         super().__init__()
         self.phone = phone
         self.session = session
@@ -66,6 +73,9 @@ class MainWindow(QMainWindow):
         self.message.setWordWrap(True)
         self.call_view = CallView(session)
         self.pad = DialPad()
+        self.tabs = QTabWidget()
+        self.contacts_view = ContactsView(contacts, self._dial_listed) if contacts else None
+        self.history_view = HistoryView(history, self._dial_listed, session) if history else None
         self._lay_out()
         self._connect()
         self._account_chosen()
@@ -86,6 +96,11 @@ class MainWindow(QMainWindow):
         self.dial()
         if self.message.text():
             self.show()
+
+    def _dial_listed(self, text: str) -> None:
+        """A number from Contacts or History: dialled, with the call shown in the Phone tab."""
+        self.tabs.setCurrentIndex(0)
+        self.dial_text(text)
 
     def offer_link(self, link: str, confirm: bool) -> None:
         """A link another program opened: show its number, and by default ask before calling
@@ -226,5 +241,14 @@ class MainWindow(QMainWindow):
         layout.addStretch(1)
         body = QWidget()
         body.setLayout(layout)
-        self.setCentralWidget(body)
         self.setMinimumWidth(360)
+        if self.contacts_view is None and self.history_view is None:
+            self.setCentralWidget(body)
+            return
+        self.tabs.addTab(body, "Phone")
+        if self.contacts_view is not None:
+            self.tabs.addTab(self.contacts_view, "Contacts")
+        if (view := self.history_view) is not None:
+            index = self.tabs.addTab(view, view.title)
+            view.changed.connect(lambda: self.tabs.setTabText(index, view.title))
+        self.setCentralWidget(self.tabs)

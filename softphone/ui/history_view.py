@@ -1,0 +1,189 @@
+"""The History tab: recent calls, all or only the missed ones; call back, delete, clear.
+
+The view reads the one HistoryStore the app opened at start (see Desktop), while the Phone's
+HistoryWriter writes the same file from its own thread; a finished call shows up after a short
+delay, once the writer has had time to write it.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from PySide6.QtCore import Qt, QTimer, Signal
+from PySide6.QtGui import QBrush, QColor, QShowEvent
+from PySide6.QtWidgets import (
+    QComboBox,
+    QHBoxLayout,
+    QHeaderView,
+    QMessageBox,
+    QPushButton,
+    QTreeWidget,
+    QTreeWidgetItem,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone.events import Direction
+from softphone.history import CallFilter, CallRecord, HistoryStore, Outcome
+from softphone.numbers import display_number
+from softphone.ui.session import Session
+from softphone.ui.wording import elapsed, quality_label
+
+RELOAD_DELAY_MS = 500
+SHOWN_LIMIT = 500
+RECORD = Qt.ItemDataRole.UserRole
+MISSED_COLOUR = QColor("#c62828")
+
+OUTCOME_WORDS = {
+    Outcome.IN_PROGRESS: "In progress",
+    Outcome.ANSWERED: "Answered",
+    Outcome.MISSED: "Missed",
+    Outcome.DECLINED: "Declined",
+    Outcome.BUSY: "Busy",
+    Outcome.CANCELLED: "Cancelled",
+    Outcome.FAILED: "Failed",
+    Outcome.INTERRUPTED: "Cut off",
+}
+FILTERS = (("All calls", CallFilter.ALL), ("Missed", CallFilter.MISSED))
+
+
+def party(record: CallRecord) -> str:
+    shown = record.contact_name or record.remote_name or record.number
+    return display_number(shown) if shown else "Withheld number"
+
+
+def when(started: datetime, now: datetime | None = None) -> str:
+    """Local time: only the time today, the day this year, else the date."""
+    local = started.astimezone()
+    now = now or datetime.now().astimezone()
+    if local.date() == now.date():
+        return local.strftime("%H:%M")
+    if local.year == now.year:
+        return local.strftime("%d %b %H:%M")
+    return local.strftime("%d %b %Y")
+
+
+def row_texts(record: CallRecord) -> list[str]:
+    arrow = "↙ In" if record.direction is Direction.INCOMING else "↗ Out"
+    duration = elapsed(record.duration) if record.outcome is Outcome.ANSWERED else ""
+    return [arrow, party(record), when(record.started_at), duration,
+            OUTCOME_WORDS[record.outcome]]
+
+
+def details(record: CallRecord) -> str:
+    """The row's tooltip: the address, how the call ended and how it sounded."""
+    lines = [record.remote_uri, record.message]
+    if record.quality is not None:
+        lines.append(f"Sound: {quality_label(record.quality.mos)} "
+                     f"(MOS {record.quality.mos:.1f}, {record.quality.codec})")
+    return "\n".join(line for line in lines if line)
+
+
+def tab_title(unseen_missed: int) -> str:
+    return f"History ({unseen_missed})" if unseen_missed else "History"
+
+
+class HistoryView(QWidget):
+    """`changed` fires after each reload; `title` is then what the tab should say."""
+
+    changed = Signal()
+
+    def __init__(self, store: HistoryStore, dial: Callable[[str], None],
+                 session: Session | None = None) -> None:
+        super().__init__()
+        self.store = store
+        self._dial = dial
+        self.unseen = 0
+        self.filter = QComboBox()
+        self.filter.setObjectName("history_filter")
+        for text, which in FILTERS:
+            self.filter.addItem(text, which)
+        self.list = QTreeWidget()
+        self.list.setObjectName("history")
+        self.list.setHeaderLabels(["", "Who", "When", "Duration", "Outcome"])
+        self.list.setRootIsDecorated(False)
+        self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
+        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.call_back = QPushButton("Call back")
+        self.delete = QPushButton("Delete")
+        self.clear_all = QPushButton("Clear all")
+        self._lay_out()
+        self.filter.currentIndexChanged.connect(self.reload)
+        self.list.itemDoubleClicked.connect(lambda *_: self._call_back())
+        self.list.itemSelectionChanged.connect(self._enable)
+        self.call_back.clicked.connect(self._call_back)
+        self.delete.clicked.connect(self._delete)
+        self.clear_all.clicked.connect(self._clear)
+        if session is not None:
+            session.call_ended.connect(self._call_ended)
+        self.reload()
+
+    @property
+    def title(self) -> str:
+        return tab_title(self.unseen)
+
+    def reload(self) -> None:
+        """Read the calls again; when the list is on screen its missed calls count as seen."""
+        if self.isVisible():
+            self.store.mark_missed_seen()
+        self.unseen = self.store.unseen_missed()
+        self.list.clear()
+        for record in self.store.calls(self.filter.currentData(), limit=SHOWN_LIMIT):
+            item = QTreeWidgetItem(self.list, row_texts(record))
+            item.setData(0, RECORD, record)
+            for column in range(self.list.columnCount()):
+                item.setToolTip(column, details(record))
+            if record.outcome is Outcome.MISSED:
+                item.setForeground(4, QBrush(MISSED_COLOUR))
+        self._enable()
+        self.changed.emit()
+
+    def selected(self) -> CallRecord | None:
+        items = self.list.selectedItems()
+        return items[0].data(0, RECORD) if items else None
+
+    def confirm(self, question: str) -> bool:
+        answer = QMessageBox.question(self, "Clear the history?", question)
+        return answer == QMessageBox.StandardButton.Yes
+
+    def showEvent(self, event: QShowEvent) -> None:
+        """Opening the tab (or the window with the tab open) shows the missed calls: seen."""
+        super().showEvent(event)
+        self.reload()
+
+    def _call_ended(self, _event: object) -> None:
+        """The writer thread records the end after this event: read it a moment later."""
+        QTimer.singleShot(RELOAD_DELAY_MS, self, self.reload)
+
+    def _call_back(self) -> None:
+        record = self.selected()
+        if record is not None and record.call_back_target:
+            self._dial(record.call_back_target)
+
+    def _delete(self) -> None:
+        record = self.selected()
+        if record is not None:
+            self.store.delete(record.id)
+            self.reload()
+
+    def _clear(self) -> None:
+        if self.confirm("Forget every call in the history? This cannot be undone."):
+            self.store.clear()
+            self.reload()
+
+    def _enable(self) -> None:
+        record = self.selected()
+        self.call_back.setEnabled(record is not None and bool(record.call_back_target))
+        self.delete.setEnabled(record is not None)
+
+    def _lay_out(self) -> None:
+        buttons = QHBoxLayout()
+        for button in (self.call_back, self.delete):
+            buttons.addWidget(button)
+        buttons.addStretch(1)
+        buttons.addWidget(self.clear_all)
+        layout = QVBoxLayout(self)
+        layout.addWidget(self.filter)
+        layout.addWidget(self.list)
+        layout.addLayout(buttons)
