@@ -82,7 +82,8 @@ def _add_call_options(command: argparse.ArgumentParser) -> None:
                          help="speaker to use (default: [audio] output_device or the "
                          "system default)")
     command.add_argument("--dtmf", metavar="DIGITS",
-                         help="press these keys once the call is connected (0-9 * # A-D)")
+                         help="press these keys a second after the call is answered "
+                         "(0-9 * # A-D)")
     command.add_argument("--hold-after", type=float, metavar="SECONDS",
                          help="put the call on hold after this many seconds of talk")
     command.add_argument("--resume-after", type=float, metavar="SECONDS",

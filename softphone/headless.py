@@ -41,6 +41,9 @@ from softphone.media.wav import WavRecorder, WavSource
 from softphone.phone import Phone
 
 REGISTRATION_TIMEOUT = 10.0
+# --dtmf waits this long after the answer: the far end (an IVR, a gateway still finishing its
+# side of the call set-up) must be listening, or the first key is lost.
+DTMF_AFTER_SECONDS = 1.0
 EVENT_NAMES = {
     RegistrationChanged: "registration",
     CallStateChanged: "call_state",
@@ -304,7 +307,7 @@ class CallRun:
         if self.connected_at is None or self.ended is not None:
             return
         talked = time.monotonic() - self.connected_at
-        if self.options.dtmf and not self.dtmf_sent:
+        if self.options.dtmf and not self.dtmf_sent and talked >= DTMF_AFTER_SECONDS:
             self.dtmf_sent = True
             self.phone.send_dtmf(self.call_id, self.options.dtmf)
         if self.options.hold_after is not None and not self.held and (
