@@ -14,6 +14,7 @@ from softphone.media.frames import CLOCK_RATE
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 DTMF_ON_MS = 100
 DTMF_OFF_MS = 70
+KEY_SPACING_SECONDS = (DTMF_ON_MS + DTMF_OFF_MS) / 1000
 INBAND_VOLUME = 0  # pjmedia's default tone level (about -10 dBm0)
 
 

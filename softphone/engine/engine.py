@@ -147,7 +147,7 @@ class Engine:
             return
         started.set_result(None)
         while not self._stopping:
-            self._pump(self._wait_seconds())
+            self._pump()
         self._close()
 
     def _open(self) -> None:
@@ -229,9 +229,12 @@ class Engine:
             return MAX_WAIT_SECONDS
         return min(MAX_WAIT_SECONDS, max(0.0, self._timers[0][0] - time.monotonic()))
 
-    def _pump(self, seconds: float) -> None:
+    def _pump(self, limit: float | None = None) -> None:
+        """Commands first, then wait for SIP events until our next timer is due (timers a
+        command just set included), then run the timers that are."""
         self._run_commands()
-        self._endpoint.libHandleEvents(int(seconds * 1000))
+        wait = self._wait_seconds() if limit is None else limit
+        self._endpoint.libHandleEvents(int(wait * 1000))
         self._run_timers()
 
     def _pump_until(self, done: Callable[[], bool], timeout: float) -> None:
@@ -414,9 +417,27 @@ class Engine:
         self._control(call_id, lambda call: control.set_mute(call, muted))
 
     def send_dtmf(self, call_id: int, digits: str, method: str | None = None) -> None:
-        """Send keypad presses; by default the way the call's account is configured to."""
-        self._control(call_id, lambda call: control.send_dtmf(
-            call, digits, method or self.account_config(call).dtmf_method))
+        """Send keypad presses; by default the way the call's account is configured to.
+
+        SIP INFO keys go one at a time at keypad pace: sent together, a proxy with several
+        workers can reorder them and the far end rejects the overtaken CSeq, losing a key."""
+        def run() -> None:
+            call = self._call(call_id)
+            how = method or self.account_config(call).dtmf_method
+            keys = control.check_digits(digits)
+            if how != "info":
+                control.send_dtmf(call, keys, how)
+                return
+            for index, key in enumerate(keys):
+                self.after(index * control.KEY_SPACING_SECONDS,
+                           lambda key=key: self._send_info_key(call_id, key))
+
+        self._run_on_engine(run)
+
+    def _send_info_key(self, call_id: int, key: str) -> None:
+        call = self._calls.get(call_id)
+        if call is not None:  # the call may have ended between two keys
+            control.send_dtmf(call, key, "info")
 
     def account_of(self, call_id: int) -> AccountConfig:
         return self._run_on_engine(lambda: self.account_config(self._call(call_id)))
