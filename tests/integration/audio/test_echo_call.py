@@ -63,7 +63,11 @@ def echo_returned_db(tmp_path: Path, jack: JackServer, baresip, make_kamailio, s
     assert outcome.returncode == 0, outcome
     far_end.wait_event("CALL_CLOSED")
     heard, rate = read_wav(far_end.received_wavs()[-1])
-    return rms_dbfs(heard[CONVERGED_AFTER_S * rate:(CALL_SECONDS - 1) * rate])
+    steady = heard[CONVERGED_AFTER_S * rate:(CALL_SECONDS - 1) * rate]
+    # The typical second, not the mean: one scheduling hiccup on a loaded machine (a resync the
+    # canceller must re-learn from) would otherwise decide the figure.
+    seconds = steady[: steady.size // rate * rate].reshape(-1, rate)
+    return float(np.median([rms_dbfs(second) for second in seconds]))
 
 
 def test_echo_canceller_returns_30_db_less_echo_to_the_far_end(tmp_path, jack, baresip,
