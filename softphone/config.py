@@ -90,7 +90,6 @@ class AudioConfig:
 
     input_device: str = ""
     output_device: str = ""
-    ringer_device: str = ""
     echo_cancellation: bool = True
     noise_suppression: bool = True
     auto_gain: bool = True
@@ -519,7 +518,6 @@ _CALLS_FIELDS: dict[str, Parser] = {
 _AUDIO_FIELDS: dict[str, Parser] = {
     "input_device": _string,
     "output_device": _string,
-    "ringer_device": _string,
     "echo_cancellation": _boolean,
     "noise_suppression": _boolean,
     "auto_gain": _boolean,

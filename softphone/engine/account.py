@@ -43,8 +43,8 @@ def loose_route(uri: str) -> str:
 def build_config(account: AccountConfig, password: str | None, transport_id: int,
                  media_host: str, rtp_port: int) -> pj.AccountConfig:
     cfg = pj.AccountConfig()
-    user_uri = f"sip:{account.username}@{account.domain}"
-    cfg.idUri = f'"{account.display_name}" <{user_uri}>' if account.display_name else user_uri
+    cfg.idUri = f'"{account.display_name}" <{account.aor}>' if account.display_name else (
+        account.aor)
     cfg.regConfig.registrarUri = with_transport(account.registrar_uri, account.transport)
     cfg.regConfig.registerOnAdd = account.register
     cfg.regConfig.timeoutSec = REGISTRATION_SECONDS
