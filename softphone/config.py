@@ -24,6 +24,7 @@ import platformdirs
 TRANSPORTS = ("udp", "tcp", "tls")
 DTMF_METHODS = ("rfc4733", "info", "inband")
 TRANSFER_POLICIES = ("ask", "accept", "reject")
+SRTP_MODES = ("off", "optional", "mandatory")
 CODECS = ("G722", "PCMA", "PCMU", "speex", "iLBC", "GSM", "L16")
 DEFAULT_CODECS = ("G722", "PCMA", "PCMU")
 
@@ -49,6 +50,7 @@ class AccountConfig:
     incoming_transfers: str = "ask"
     calls_from_provider_only: bool = True
     dial_plan: tuple[tuple[str, str], ...] = ()
+    srtp: str = "optional"  # offer SRTP and use it where the provider takes it; see SRTP_MODES
 
     @property
     def registrar_uri(self) -> str:
@@ -90,6 +92,7 @@ class AudioConfig:
 
     input_device: str = ""
     output_device: str = ""
+    ringer_device: str = ""  # where the ringtone plays; "" rings on the speaker (output_device)
     echo_cancellation: bool = True
     noise_suppression: bool = True
     auto_gain: bool = True
@@ -102,6 +105,17 @@ class CallsConfig:
     max_calls: int = 4
     rtp_timeout: int = 30
     confirm_links: bool = True  # show a clicked tel:/sip: link's number and ask before calling
+    auto_answer: bool = False  # answer incoming calls at once (intercom use); off: a person decides
+    do_not_disturb: bool = False  # incoming calls are declined with 486 and listed as missed
+
+
+@dataclass(frozen=True)
+class StartupConfig:
+    """How the desktop app starts and what closing its window does."""
+
+    start_minimised: bool = False  # start with only the tray icon (the window stays hidden)
+    close_to_tray: bool = True  # closing the window keeps the app running in the tray
+    start_at_login: bool = False  # an autostart entry is installed (softphone install-desktop)
 
 
 @dataclass(frozen=True)
@@ -112,6 +126,7 @@ class Config:
     network: NetworkConfig = field(default_factory=NetworkConfig)
     calls: CallsConfig = field(default_factory=CallsConfig)
     audio: AudioConfig = field(default_factory=AudioConfig)
+    startup: StartupConfig = field(default_factory=StartupConfig)
     path: Path | None = None
 
     def account(self, name: str | None) -> AccountConfig:
@@ -497,6 +512,7 @@ _ACCOUNT_FIELDS: dict[str, Parser] = {
     "incoming_transfers": _choice(TRANSFER_POLICIES),
     "calls_from_provider_only": _boolean,
     "dial_plan": _dial_plan,
+    "srtp": _choice(SRTP_MODES),
 }
 _REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")
 
@@ -513,17 +529,26 @@ _CALLS_FIELDS: dict[str, Parser] = {
     "max_calls": _whole_number(1, 4),
     "rtp_timeout": _whole_number(5, 3600),
     "confirm_links": _boolean,
+    "auto_answer": _boolean,
+    "do_not_disturb": _boolean,
 }
 
 _AUDIO_FIELDS: dict[str, Parser] = {
     "input_device": _string,
     "output_device": _string,
+    "ringer_device": _string,
     "echo_cancellation": _boolean,
     "noise_suppression": _boolean,
     "auto_gain": _boolean,
 }
 
-_TABLES = ("account", "network", "calls", "audio")
+_STARTUP_FIELDS: dict[str, Parser] = {
+    "start_minimised": _boolean,
+    "close_to_tray": _boolean,
+    "start_at_login": _boolean,
+}
+
+_TABLES = ("account", "network", "calls", "audio", "startup")
 
 
 # --- Building the config ------------------------------------------------------------------------
@@ -536,7 +561,10 @@ def _build(document: dict[str, Any], source: _SourceMap, path: Path) -> Config:
     network = _network(document.get("network", {}), scope)
     calls = CallsConfig(**_table(document.get("calls", {}), "calls", _CALLS_FIELDS, scope))
     audio = AudioConfig(**_table(document.get("audio", {}), "audio", _AUDIO_FIELDS, scope))
-    return Config(accounts=accounts, network=network, calls=calls, audio=audio, path=path)
+    startup = StartupConfig(
+        **_table(document.get("startup", {}), "startup", _STARTUP_FIELDS, scope))
+    return Config(accounts=accounts, network=network, calls=calls, audio=audio, startup=startup,
+                  path=path)
 
 
 def _accounts(value: object, scope: _Scope) -> tuple[AccountConfig, ...]:
