@@ -27,6 +27,9 @@ TRANSFER_POLICIES = ("ask", "accept", "reject")
 SRTP_MODES = ("off", "optional", "mandatory")
 CODECS = ("G722", "PCMA", "PCMU", "speex", "iLBC", "GSM", "L16")
 DEFAULT_CODECS = ("G722", "PCMA", "PCMU")
+# The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4: a fifth call fails to start.
+MAX_CALLS_RANGE = (1, 4)
+RTP_TIMEOUT_RANGE = (5, 3600)  # seconds
 
 
 @dataclass(frozen=True)
@@ -525,9 +528,8 @@ _NETWORK_FIELDS: dict[str, Parser] = {
 }
 
 _CALLS_FIELDS: dict[str, Parser] = {
-    # The pjsua2-python wheel is built with PJSUA_MAX_CALLS = 4: a fifth call fails to start.
-    "max_calls": _whole_number(1, 4),
-    "rtp_timeout": _whole_number(5, 3600),
+    "max_calls": _whole_number(*MAX_CALLS_RANGE),
+    "rtp_timeout": _whole_number(*RTP_TIMEOUT_RANGE),
     "confirm_links": _boolean,
     "auto_answer": _boolean,
     "do_not_disturb": _boolean,
@@ -549,6 +551,23 @@ _STARTUP_FIELDS: dict[str, Parser] = {
 }
 
 _TABLES = ("account", "network", "calls", "audio", "startup")
+_PARSERS: dict[str, dict[str, Parser]] = {
+    "account": _ACCOUNT_FIELDS,
+    "network": _NETWORK_FIELDS,
+    "calls": _CALLS_FIELDS,
+    "audio": _AUDIO_FIELDS,
+    "startup": _STARTUP_FIELDS,
+}
+
+
+def parse_field(table: str, key: str, value: object) -> Any:
+    """One value checked exactly as it would be in the file, for forms that edit the config
+    (the Settings dialog): returns it in its canonical form ("UDP" -> "udp", a list -> a tuple)
+    or raises ConfigError naming the field, with the same sentence the file would get."""
+    try:
+        return _PARSERS[table][key](value)
+    except _Invalid as error:
+        raise ConfigError(str(error), field=key) from None
 
 
 # --- Building the config ------------------------------------------------------------------------

@@ -55,11 +55,14 @@ def set_password(account_name: str, password: str) -> None:
         _backend(account_name).set_password(SERVICE, account_name, password)
 
 
-def delete_password(account_name: str) -> None:
-    """Forget a password; deleting one that is not there is reported, as the name may be a typo."""
+def delete_password(account_name: str, missing_ok: bool = False) -> None:
+    """Forget a password; deleting one that is not there is reported, as the name may be a typo
+    (unless `missing_ok`: removing an account that never had one stored)."""
     with _keyring_errors(account_name, "delete"):
         backend = _backend(account_name)
         if backend.get_password(SERVICE, account_name) is None:
+            if missing_ok:
+                return
             raise CredentialError(
                 f"No password is stored for account {account_name!r}, so there is nothing to "
                 "delete. Check the account name."

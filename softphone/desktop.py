@@ -22,6 +22,7 @@ from softphone.resources import resource_path
 DESKTOP_ID = "softphone.desktop"
 SCHEMES = ("tel", "sip", "callto")
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+_EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")  # the Desktop Entry spec's, for Exec
 
 
 @dataclass
@@ -60,13 +61,28 @@ def icon_paths() -> dict[Path, Path]:
 
 
 def softphone_command() -> str:
-    """The absolute path of the `softphone` launcher this Python runs, so the entry works from
-    a browser whatever its PATH is."""
+    """The Exec command: the absolute path of the `softphone` launcher this Python runs, or of
+    the frozen build's executable, so the entry works from a browser whatever its PATH is."""
+    if getattr(sys, "frozen", False):
+        return exec_argument(sys.executable)
     beside = Path(sys.executable).parent / "softphone"
     found = beside if beside.is_file() else shutil.which("softphone")
     if found is None:
-        return f"{sys.executable} -m softphone"
-    return str(Path(found).resolve() if Path(found).is_symlink() else Path(found).absolute())
+        return " ".join(exec_argument(part) for part in (sys.executable, "-m", "softphone"))
+    path = Path(found).resolve() if Path(found).is_symlink() else Path(found).absolute()
+    return exec_argument(str(path))
+
+
+def exec_argument(argument: str) -> str:
+    """One argument of an Exec line as the Desktop Entry spec wants it: `%` doubled, and quoted
+    if it has a reserved character (an unpacked build may live in "~/My Apps"). Inside quotes
+    `"`, `` ` ``, `$` and `\\` take a backslash, and every backslash is then doubled again by
+    the file's own string escaping."""
+    argument = argument.replace("%", "%%")
+    if not _EXEC_RESERVED.intersection(argument):
+        return argument
+    quoted = "".join(f"\\{char}" if char in '"`$\\' else char for char in argument)
+    return '"' + quoted.replace("\\", "\\\\") + '"'
 
 
 def desktop_entry(command: str, handles_links: bool = True) -> str:
@@ -114,6 +130,19 @@ def uninstall() -> DesktopReport:
             report.removed.append(path)
     _forget_default_handler(report)
     _run(["update-desktop-database", str(entry_path().parent)], report)
+    return report
+
+
+def set_autostart(on: bool) -> DesktopReport:
+    """Start at login (the Settings switch): only the autostart entry is written or removed;
+    the menu entry and link handling are `install`'s."""
+    report = DesktopReport()
+    path = autostart_path()
+    if on:
+        _write(path, desktop_entry(softphone_command(), handles_links=False), report)
+    elif path.exists():
+        path.unlink()
+        report.removed.append(path)
     return report
 
 

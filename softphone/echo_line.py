@@ -9,9 +9,9 @@ from __future__ import annotations
 import contextlib
 import selectors
 import subprocess
-import sys
 
 from softphone.config import AccountConfig
+from softphone.helper_processes import helper_command
 
 ECHO_TARGET = "echo"
 ECHO_ACCOUNT = "echo-test"  # the unregistered local account that calls the echo service
@@ -41,7 +41,7 @@ class EchoLine:
 
     def _spawn(self) -> str:
         self._process = subprocess.Popen(
-            [sys.executable, "-m", "softphone.echo_service"],
+            helper_command("softphone.echo_service"),
             stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True,
         )
         with selectors.DefaultSelector() as selector:

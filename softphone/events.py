@@ -90,6 +90,7 @@ class CallStats:
     jitter_buffer_ms: float
     r_factor: float
     mos: float
+    srtp: str | None = None  # the crypto suite encrypting the audio (SRTP); None: plain RTP
 
 
 @dataclass(frozen=True)

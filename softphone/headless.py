@@ -156,9 +156,10 @@ class Reporter:
         if stats is None or self.as_json:
             return
         rtt = f"{stats.rtt_ms:.0f} ms" if stats.rtt_ms is not None else "n/a"
+        privacy = f"encrypted ({stats.srtp})" if stats.srtp else "not encrypted"
         self._print(f"Quality: MOS {stats.mos:.2f} ({stats.codec}), loss in/out "
                     f"{stats.rx_loss_pct:.1f}%/{stats.tx_loss_pct:.1f}%, jitter "
-                    f"{stats.jitter_ms:.1f} ms, RTT {rtt}")
+                    f"{stats.jitter_ms:.1f} ms, RTT {rtt}; audio {privacy}")
 
 
 class CallRun:
@@ -208,7 +209,8 @@ class CallRun:
         if self.options.play:
             self.source = WavSource(self.options.play)
         if self.options.record:
-            self.recorder = WavRecorder(self.options.record)
+            self.recorder = WavRecorder(self.options.record,
+                                        lambda text: self.events.put(EngineProblem(text)))
 
     def _attach_audio(self) -> None:
         """WAV files when asked for, else the microphone and speaker; a machine with no sound
@@ -243,8 +245,12 @@ class CallRun:
 
     def _take_incoming(self, account: AccountConfig) -> None:
         """Wait for a call, riding out provider outages (the engine retries with backoff) but
-        not failures only the user can fix."""
+        not failures only the user can fix. With Do Not Disturb on, the engine turns the
+        call away (busy) before it rings; that call is the one this run waited for."""
         self.phone.enable_account(account.name)
+        if self.phone.do_not_disturb:
+            self.reporter.note("Do Not Disturb is on: callers hear busy and are listed as "
+                               "missed.")
         deadline = time.monotonic() + (self.options.wait or float("inf"))
         while time.monotonic() < deadline:
             event = self._next_event(min(deadline - time.monotonic(), 0.5))
@@ -257,6 +263,10 @@ class CallRun:
                     self.phone.reject(event.call_id, self.options.reject_code)
                 else:
                     self.phone.answer(event.call_id)
+                return
+            if isinstance(event, CallStateChanged) and event.account == account.name and (
+                    event.state is CallState.ENDED and self.phone.do_not_disturb):
+                self.call_id, self.ended = event.call_id, event
                 return
         raise CallFailed("No call came in.")
 
@@ -344,7 +354,8 @@ class CallRun:
         """Answered and ended by a hang-up (not a failure or lost audio), or it's a failure."""
         if self.ended is None:
             raise CallFailed("The call did not end cleanly.")
-        if self.options.reject_code and self.ended.direction is Direction.INCOMING:
+        declining = self.options.reject_code or self.phone.do_not_disturb
+        if declining and self.ended.direction is Direction.INCOMING:
             return EXIT_OK
         if self.connected_at is None or self.ended.code >= 300:
             raise CallFailed(self.ended.message)

@@ -9,19 +9,22 @@ from __future__ import annotations
 import re
 import threading
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Collection
 from pathlib import Path
 
-from softphone.audio import AudioPipeline, DeviceChoice
+from softphone.audio import AudioPipeline, DeviceChoice, InputMeter, Ringer
 from softphone.audio.processing import ProcessingSettings, VoiceProcessor
+from softphone.audio.tones import CHIME, RINGTONE, ToneSequence
 from softphone.config import AccountConfig, Config
 from softphone.credentials import CredentialError, get_password
 from softphone.echo_line import ECHO_TARGET, EchoLine
-from softphone.engine import Engine
+from softphone.engine import Engine, EngineError
 from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
+
+RINGER_TEST_RINGS = 2  # the settings' ringer test: enough to judge it, short enough to wait
 
 
 class Phone:
@@ -47,10 +50,14 @@ class Phone:
             self._history = HistoryWriter(lambda text: on_event(EngineProblem(text)), country)
         self.engine = Engine(config.network, self._dispatch, codecs=codecs, log_file=log_file,
                              rtp_timeout=rtp_timeout or config.calls.rtp_timeout,
-                             max_calls=config.calls.max_calls, simulate_loss=simulate_loss)
+                             max_calls=config.calls.max_calls, simulate_loss=simulate_loss,
+                             do_not_disturb=config.calls.do_not_disturb)
+        self.do_not_disturb = config.calls.do_not_disturb
         self._password_lookup = password_lookup
         self._echo = EchoLine()
         self._pipeline: AudioPipeline | None = None
+        self._ringer = Ringer(lambda message: self._on_event(EngineProblem(message)))
+        self._sound_test = Ringer()
 
     def start(self) -> None:
         self.engine.start()
@@ -69,6 +76,8 @@ class Phone:
         if self._pipeline is not None:
             self._pipeline.close()
             self._pipeline = None
+        self._ringer.close()
+        self._sound_test.close()
 
     def use_devices(self, input_device: DeviceChoice = None,
                     output_device: DeviceChoice = None, meter_hz: float = 0) -> AudioPipeline:
@@ -101,12 +110,99 @@ class Phone:
             self._on_event(AudioLevels(*pipeline.levels()))
             time.sleep(interval)
 
+    def start_ringing(self) -> None:
+        """Ring for an incoming call on the ringer device (else the speaker). Returns at once:
+        the ringtone starts when its PortAudio process has opened the device, about 0.3 s
+        later. A device that cannot be opened is reported as an EngineProblem, and the ring
+        moves to the system default."""
+        audio = self.config.audio
+        self._ringer.start(audio.ringer_device or audio.output_device or None)
+
+    def stop_ringing(self) -> None:
+        """Stop the ringtone if it rings; returns at once."""
+        self._ringer.stop()
+
+    def test_output(self, device: DeviceChoice, on_problem: Callable[[str], None]) -> None:
+        """Play a short chime once on `device` ("" or None: the system default), for the
+        settings. Returns at once; why it cannot play comes through `on_problem`."""
+        self._test_sound(device, CHIME, CHIME.seconds, on_problem)
+
+    def test_ringer(self, device: DeviceChoice, on_problem: Callable[[str], None]) -> None:
+        """Ring twice on `device`, as an incoming call would, for the settings."""
+        self._test_sound(device, RINGTONE, RINGER_TEST_RINGS * RINGTONE.seconds, on_problem)
+
+    def stop_sound_test(self) -> None:
+        self._sound_test.stop()
+
+    def _test_sound(self, device: DeviceChoice, sound: ToneSequence, seconds: float,
+                    on_problem: Callable[[str], None]) -> None:
+        """A test sounds on the device tested or not at all: no falling back."""
+        self._sound_test.stop()
+        self._sound_test = Ringer(on_problem)
+        self._sound_test.start(device or None, sound, seconds, fall_back=False)
+
+    def meter_input(self, device: DeviceChoice, on_level: Callable[[float], None],
+                    on_problem: Callable[[str], None]) -> InputMeter:
+        """Measure the microphone `device` ("" or None: the system default) on its own, with
+        no call: `on_level(dbfs)` comes from another thread 20 times a second until the
+        returned meter's `stop()`. Returns at once."""
+        meter = InputMeter(device or None, on_level, on_problem)
+        meter.start()
+        return meter
+
     def enable_account(self, name: str | None = None) -> AccountConfig:
         """Register (or just set up) one configured account; raises CredentialError if its
         password is needed and cannot be found."""
         account = self.config.account(name)
         self.engine.add_account(account, self._password_for(account))
         return account
+
+    def apply_config(self, config: Config,
+                     renewed: Collection[str] = ()) -> dict[str, Exception | None]:
+        """Put a saved config into effect without a restart: accounts removed, changed or
+        added are (re-)registered, and so are those in `renewed` (a new password); the RTP
+        timeout and Do Not Disturb follow. Returns each account that was set up again, with
+        the error that stopped it (None: registering). [network] and max_calls wait for the
+        next start: the endpoint is built with them."""
+        old = {account.name: account for account in self.config.accounts}
+        self.config = config
+        self.engine.rtp_timeout = config.calls.rtp_timeout
+        if config.calls.do_not_disturb != self.do_not_disturb:
+            self.set_do_not_disturb(config.calls.do_not_disturb)
+        touched: dict[str, Exception | None] = {}
+        for name in old.keys() - {account.name for account in config.accounts}:
+            touched[name] = self._attempt(lambda name=name: self.engine.remove_account(name))
+        for account in config.accounts:
+            if old.get(account.name) != account or account.name in renewed:
+                touched[account.name] = self._attempt(
+                    lambda account=account: self.try_registration(account))
+        return touched
+
+    def try_registration(self, account: AccountConfig, password: str | None = None) -> None:
+        """Register `account` now as given (the Settings dialog tests one being edited), with
+        `password` or else the stored one; the outcome arrives as RegistrationChanged.
+        Raises CredentialError or EngineError."""
+        self.engine.add_account(account, password or self._password_for(account), True)  # renew
+
+    def reset_accounts(self, names: Collection[str]) -> None:
+        """After trying unsaved account settings: each named account as the config has it
+        again, or gone if the config has none by that name. Errors are left to show as the
+        account's state (it is registered again, or not)."""
+        configured = {account.name: account for account in self.config.accounts}
+        for name in names:
+            account = configured.get(name)
+            if account is None:
+                self._attempt(lambda name=name: self.engine.remove_account(name))
+            else:
+                self._attempt(lambda account=account: self.try_registration(account))
+
+    @staticmethod
+    def _attempt(action: Callable[[], None]) -> Exception | None:
+        try:
+            action()
+        except (CredentialError, EngineError) as error:
+            return error
+        return None
 
     def _password_for(self, account: AccountConfig) -> str | None:
         """An unregistered account may be a trunk authorised by address: no password is fine."""
@@ -154,6 +250,11 @@ class Phone:
 
     def reject(self, call_id: int, code: int = 486) -> None:
         self.engine.reject(call_id, code)
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Callers hear busy and nothing rings; their calls are listed as missed."""
+        self.engine.set_do_not_disturb(on)
+        self.do_not_disturb = on
 
     def hangup(self, call_id: int) -> None:
         self.engine.hangup(call_id)

@@ -1,5 +1,7 @@
 """Where icons and sounds are: `resources/` in a source checkout, `<prefix>/share/softphone/`
-once installed from a wheel (pip, pipx, uv tool), as pyproject's data-files puts them."""
+once installed from a wheel (pip, pipx, uv tool), as pyproject's data-files puts them. The
+frozen build (packaging/softphone.spec) copies them to `resources/` beside its `softphone`
+package, as in a checkout, so the first candidate finds them there too."""
 
 from __future__ import annotations
 

@@ -8,7 +8,8 @@ created readable by the user only (SQLite gives the -wal and -shm files the same
 A file that SQLite reports as damaged is renamed aside, never deleted: it may still hold data
 someone can rescue, and the phone must keep working with a fresh file in the meantime. Every
 other failure (a locked file, a full disk, no permission) is raised, because renaming a healthy
-file over a passing problem would lose what the user had.
+file over a passing problem would lose what the user had. A file another program holds locked
+(after SQLite's own five-second wait) raises DatabaseLocked, so that writers can retry later.
 """
 
 from __future__ import annotations
@@ -26,11 +27,29 @@ from typing import Self
 Migration = Callable[[sqlite3.Connection], None]
 
 _DAMAGED = {sqlite3.SQLITE_CORRUPT, sqlite3.SQLITE_NOTADB}
+_LOCKED = {sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED}
+BUSY_TIMEOUT_SECONDS = 5.0
 _SIDECARS = ("-wal", "-shm")
 
 
 class StorageError(Exception):
     """A database file can't be used; the message names the file and what to do."""
+
+
+class DatabaseLocked(StorageError, sqlite3.OperationalError):
+    """Another program holds a lock on the file: a passing state, worth retrying. It is also
+    an sqlite3.OperationalError, as SQLite's own "database is locked" was, so code that
+    handles database errors in general still does."""
+
+    def __init__(self, path: Path) -> None:
+        super().__init__(
+            f"{path} is locked by another program (a second Softphone, or a database tool "
+            "that has it open)"
+        )
+
+
+def _is_locked(error: sqlite3.Error) -> bool:
+    return getattr(error, "sqlite_errorcode", None) in _LOCKED
 
 
 class _Damaged(Exception):
@@ -78,7 +97,7 @@ class Database:
         with self._lock:
             outermost = self._depth == 0
             if outermost:
-                self._connection.execute("BEGIN IMMEDIATE")
+                self._execute("BEGIN IMMEDIATE")
             self._depth += 1
             try:
                 yield self._connection
@@ -93,7 +112,16 @@ class Database:
 
     def query(self, sql: str, parameters: Sequence[object] = ()) -> list[sqlite3.Row]:
         with self._lock:
-            return self._connection.execute(sql, parameters).fetchall()
+            return self._execute(sql, parameters).fetchall()
+
+    def _execute(self, sql: str, parameters: Sequence[object] = ()) -> sqlite3.Cursor:
+        """A lock held by another program ends as DatabaseLocked (after SQLite's wait)."""
+        try:
+            return self._connection.execute(sql, parameters)
+        except sqlite3.OperationalError as error:
+            if _is_locked(error):
+                raise DatabaseLocked(self.path) from error
+            raise
 
     def close(self) -> None:
         with self._lock:
@@ -120,7 +148,8 @@ def open_database(path: Path, migrations: Sequence[Migration]) -> Database:
 
 def _open(path: Path, migrations: Sequence[Migration], recovery: Recovery | None) -> Database:
     _create_private(path)
-    connection = sqlite3.connect(path, timeout=5.0, isolation_level=None, check_same_thread=False)
+    connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
+                                 check_same_thread=False)
     connection.row_factory = sqlite3.Row
     database = Database(connection, path, recovery)
     try:
@@ -149,6 +178,8 @@ def _check_and_migrate(database: Database, migrations: Sequence[Migration]) -> N
         if problems != ["ok"]:
             raise _Damaged("; ".join(problems))
         _migrate(database, migrations)
+    except DatabaseLocked:
+        raise
     except sqlite3.DatabaseError as error:
         if getattr(error, "sqlite_errorcode", None) in _DAMAGED:
             raise _Damaged(str(error)) from error

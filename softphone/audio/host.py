@@ -9,7 +9,7 @@ on every platform (Windows cannot poll pipes).
 
 Starting one costs 0.2 to 0.3 s (a fresh interpreter importing numpy and sounddevice): done when
 a pipeline starts or recovers and when devices are listed, never per frame. A frozen build
-(PyInstaller) has no `python -m`: point `CHILD_COMMAND` at its own way to run `main()` there.
+(PyInstaller) has no `python -m`: `helper_command` gives its executable's way to run the child.
 """
 
 from __future__ import annotations
@@ -18,7 +18,6 @@ import os
 import pickle
 import queue
 import subprocess
-import sys
 import threading
 from pathlib import Path
 from typing import Any
@@ -28,17 +27,25 @@ from softphone.audio.devices import AudioDevice, AudioDeviceError, DeviceChoice
 from softphone.audio.shared import (
     Attached,
     DeviceList,
+    DeviceOpened,
     ListDevices,
+    OpenInput,
     OpenStreams,
+    PlaySound,
     Refused,
+    Request,
     SharedRings,
     StreamsOpened,
 )
+from softphone.audio.tones import ToneSequence
+from softphone.helper_processes import helper_command
 
-CHILD_COMMAND = [sys.executable, "-m", "softphone.audio.host_process"]
+CHILD_COMMAND = helper_command("softphone.audio.host_process")
 START_TIMEOUT = 10.0  # a loaded machine importing numpy for the first time
 REPLY_TIMEOUT = 10.0  # opening a Bluetooth headset can take seconds
 STOP_TIMEOUT = 2.0
+START_GRACE = 3.0  # a device may take this long to deliver its first block (Bluetooth)
+STALL_LIMIT = 1.0  # no callback for this long: the device is gone
 _GONE = object()  # what the reader queues when the child's stdout closes
 
 
@@ -70,6 +77,18 @@ class AudioHost:
         opened: StreamsOpened = self._request(OpenStreams(input_device, output_device))
         return opened
 
+    def play(self, output_device: DeviceChoice, sound: ToneSequence, loop: bool) -> DeviceOpened:
+        """Play `sound` on the device until the process stops (once, then silence, unless
+        `loop`); AudioDeviceError says why not."""
+        opened: DeviceOpened = self._request(PlaySound(output_device, sound, loop))
+        return opened
+
+    def open_input(self, input_device: DeviceChoice) -> DeviceOpened:
+        """Record from the device into `rings.mic`, with no speaker; AudioDeviceError says
+        why not."""
+        opened: DeviceOpened = self._request(OpenInput(input_device))
+        return opened
+
     def list_devices(self) -> list[AudioDevice]:
         listing: DeviceList = self._request(ListDevices())
         return listing.devices
@@ -90,7 +109,7 @@ class AudioHost:
             process.wait(STOP_TIMEOUT)
         process.stdout.close()  # type: ignore[union-attr]
 
-    def _request(self, request: OpenStreams | ListDevices) -> Any:
+    def _request(self, request: Request) -> Any:
         try:
             pickle.dump(request, self._process.stdin)
             self._process.stdin.flush()  # type: ignore[union-attr]
@@ -118,6 +137,13 @@ class AudioHost:
                 self._replies.put(pickle.load(self._process.stdout))  # type: ignore[arg-type]
         except (EOFError, OSError, ValueError, pickle.UnpicklingError):
             self._replies.put(_GONE)
+
+
+def stalled(last_callback: float, opened: float, now: float) -> bool:
+    """Whether a stream opened at `opened` (perf_counter) has gone quiet: a process can stay
+    alive with its device gone (a JACK server that vanishes simply stops calling back), so
+    the callbacks' time stamps in the rings are what tell."""
+    return now - max(last_callback, opened + START_GRACE - STALL_LIMIT) > STALL_LIMIT
 
 
 def _child_environment() -> dict[str, str]:

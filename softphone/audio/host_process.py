@@ -26,12 +26,17 @@ from typing import Any, BinaryIO
 import numpy as np
 
 from softphone.audio.devices import AudioDevice, AudioDeviceError, find_device, scan
+from softphone.audio.ring import SampleRing
 from softphone.audio.shared import (
     Attached,
     DeviceList,
+    DeviceOpened,
     ListDevices,
+    OpenInput,
     OpenStreams,
+    PlaySound,
     Refused,
+    Request,
     SharedRings,
     StreamsOpened,
 )
@@ -39,7 +44,7 @@ from softphone.audio.shared import (
 BLOCK_SECONDS = 0.010
 """Callback size: small enough to keep latency low, large enough for Python to keep up."""
 
-Reply = StreamsOpened | DeviceList | Refused
+Reply = StreamsOpened | DeviceOpened | DeviceList | Refused
 Handler = Callable[[Any], Reply]
 
 
@@ -87,20 +92,25 @@ def _handler(rings: SharedRings) -> Handler:
 
 
 class DeviceStreams:
-    """The streams of one child: a duplex stream when one device does both directions (one
-    clock for mic and speaker), otherwise one stream each."""
+    """The streams of one child: for a call, a duplex stream when one device does both
+    directions (one clock for mic and speaker), otherwise one stream each; or a single stream
+    that plays a sound or records for a level meter."""
 
     def __init__(self, sounddevice: ModuleType, rings: SharedRings) -> None:
         self._sd = sounddevice
         self._rings = rings
         self._streams: list[Any] = []
 
-    def handle(self, request: OpenStreams | ListDevices) -> Reply:
+    def handle(self, request: Request) -> Reply:
         if isinstance(request, ListDevices):
             return DeviceList(scan(self._sd))
         if self._streams:
             return Refused("This sound process already has its devices open.")
         try:
+            if isinstance(request, PlaySound):
+                return self._play_sound(request)
+            if isinstance(request, OpenInput):
+                return self._record(request)
             return self._open(request)
         except AudioDeviceError as error:
             return Refused(str(error))
@@ -126,6 +136,22 @@ class DeviceStreams:
         return StreamsOpened(mic, speaker, first.samplerate, last.samplerate,
                              _believable(latency[0]), _believable(latency[1]), BLOCK_SECONDS)
 
+    def _play_sound(self, request: PlaySound) -> DeviceOpened:
+        speaker = find_device(scan(self._sd), request.output, "output")
+        sound = SoundPlayer(request.sound.render(speaker.default_samplerate), request.loop,
+                            self._rings.played)
+        return self._start_one(self._sd.OutputStream, speaker, sound.fill)
+
+    def _record(self, request: OpenInput) -> DeviceOpened:
+        mic = find_device(scan(self._sd), request.input, "input")
+        return self._start_one(self._sd.InputStream, mic, self._capture)
+
+    def _start_one(self, kind: Any, device: AudioDevice,
+                   callback: Callable[..., None]) -> DeviceOpened:
+        self._streams = [self._stream(kind, device, callback)]
+        self._streams[0].start()
+        return DeviceOpened(device, self._streams[0].samplerate)
+
     def _stream(self, kind: Any, device: AudioDevice, callback: Callable[..., None]) -> Any:
         rate = device.default_samplerate
         return kind(device=device.index, samplerate=rate, blocksize=round(rate * BLOCK_SECONDS),
@@ -148,6 +174,34 @@ class DeviceStreams:
         self._rings.speaker.read_into(outdata[:, 0], now)
         self._rings.played.write(outdata[:, 0], now)
 
+
+class SoundPlayer:
+    """Feeds a rendered sound to an output callback, over and over or once then silence, and
+    passes on what it played (`played`): its time stamps tell the parent the device is alive."""
+
+    def __init__(self, samples: np.ndarray, loop: bool, played: SampleRing) -> None:
+        self._samples = samples
+        self._loop = loop and len(samples) > 0
+        self._played = played
+        self._position = 0
+
+    def fill(self, outdata: np.ndarray, *_: Any) -> None:
+        """On PortAudio's thread: copies only."""
+        self._copy(outdata[:, 0])
+        self._played.write(outdata[:, 0], time.perf_counter())
+
+    def _copy(self, out: np.ndarray) -> None:
+        filled = 0
+        while filled < len(out):
+            if self._position == len(self._samples):
+                if not self._loop:
+                    out[filled:] = 0.0
+                    return
+                self._position = 0
+            count = min(len(out) - filled, len(self._samples) - self._position)
+            out[filled : filled + count] = self._samples[self._position : self._position + count]
+            filled += count
+            self._position += count
 
 
 def _believable(latency: float) -> float:

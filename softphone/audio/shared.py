@@ -20,6 +20,7 @@ from dataclasses import dataclass
 
 from softphone.audio.devices import AudioDevice, DeviceChoice
 from softphone.audio.ring import SampleRing
+from softphone.audio.tones import ToneSequence
 
 RING_CAPACITY = 1 << 16  # 1.4 s at 48 kHz: a stall is survived, never a steady state
 _RING_BYTES = SampleRing.nbytes(RING_CAPACITY)
@@ -79,6 +80,25 @@ class ListDevices:
     pass
 
 
+@dataclass(frozen=True)
+class PlaySound:
+    """Play `sound` on one device, on its own (no microphone): the ringtone, a test sound."""
+
+    output: DeviceChoice
+    sound: ToneSequence
+    loop: bool
+
+
+@dataclass(frozen=True)
+class OpenInput:
+    """Record from one device into the mic ring, on its own: the microphone's level meter."""
+
+    input: DeviceChoice
+
+
+Request = OpenStreams | ListDevices | PlaySound | OpenInput
+
+
 # PortAudio process -> engine side ---------------------------------------------------------
 
 
@@ -98,6 +118,14 @@ class StreamsOpened:
     output_latency: float
     block: float
     """Seconds per callback."""
+
+
+@dataclass(frozen=True)
+class DeviceOpened:
+    """The one device of a PlaySound or OpenInput is running."""
+
+    device: AudioDevice
+    rate: float
 
 
 @dataclass(frozen=True)

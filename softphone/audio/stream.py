@@ -34,7 +34,7 @@ import numpy as np
 
 from softphone.audio.devices import AudioDevice, AudioDeviceError, DeviceChoice
 from softphone.audio.drift import ElasticCapture, ElasticPlayback
-from softphone.audio.host import AudioHost
+from softphone.audio.host import AudioHost, stalled
 from softphone.audio.levels import SILENCE_DBFS, dbfs
 from softphone.audio.shared import SharedRings, StreamsOpened
 from softphone.media.frames import CLOCK_RATE, FRAME_SAMPLES, SILENT_FRAME
@@ -43,8 +43,6 @@ PROCESSOR_SAMPLES = CLOCK_RATE // 100  # 10 ms
 DEFAULT_MARGIN = 0.010  # seconds of scheduling jitter absorbed before anything underruns
 
 WATCH_INTERVAL = 0.1
-START_GRACE = 3.0  # a device may take this long to deliver its first block (Bluetooth)
-STALL_LIMIT = 1.0  # no callback for this long: the device is gone
 RETRY_DELAYS = (0.5, 1.0, 2.0, 5.0)  # between attempts to reopen; the last one repeats
 
 Report = Callable[[str], None]
@@ -109,9 +107,8 @@ class _Session:
 
     def stalled(self, now: float) -> bool:
         rings = self.host.rings
-        first_due = self.started + START_GRACE - STALL_LIMIT
         heartbeats = (rings.mic.last_write_time, rings.speaker.last_read_time)
-        return any(now - max(beat, first_due) > STALL_LIMIT for beat in heartbeats)
+        return any(stalled(beat, self.started, now) for beat in heartbeats)
 
     def stats(self) -> PipelineStats:
         return PipelineStats(

@@ -13,7 +13,7 @@ from __future__ import annotations
 import codecs
 import itertools
 import sqlite3
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 from typing import TextIO
 
@@ -45,19 +45,22 @@ def import_contacts(
     *,
     max_bytes: int = MAX_IMPORT_BYTES,
     max_entries: int = MAX_ENTRIES,
+    on_entry: Callable[[], object] = lambda: None,
 ) -> ImportReport:
     """Add the contacts in `path` to `store`, merging those it already has.
 
     The file is read twice: once to count its entries, so that a file too big to be an address
-    book is refused at once instead of after minutes of work, then to import them.
+    book is refused at once instead of after minutes of work, then to import them. `on_entry`
+    is called as each entry is read, in both passes: the window, importing on a thread of its
+    own, uses it to let its GUI thread run now and then.
     """
     report = ImportReport(path)
     try:
         encoding, is_vcard = _sniff(path, max_bytes)
         with path.open(encoding=encoding, errors="replace", newline="") as stream:
-            _refuse_too_many(_entries(stream, is_vcard), max_entries)
+            _refuse_too_many(_entries(stream, is_vcard, on_entry), max_entries)
         with path.open(encoding=encoding, errors="replace", newline="") as stream, store.batch():
-            for entry in _entries(stream, is_vcard):
+            for entry in _entries(stream, is_vcard, on_entry):
                 if isinstance(entry, Skipped):
                     report.skip(entry)
                 else:
@@ -106,8 +109,12 @@ def _encoding(head: bytes) -> str:
     return "utf-8"
 
 
-def _entries(stream: TextIO, is_vcard: bool) -> Iterator[Contact | Skipped]:
-    return read_vcards(stream) if is_vcard else read_csv(stream)
+def _entries(
+    stream: TextIO, is_vcard: bool, on_entry: Callable[[], object]
+) -> Iterator[Contact | Skipped]:
+    for entry in read_vcards(stream) if is_vcard else read_csv(stream):
+        on_entry()
+        yield entry
 
 
 def _refuse_too_many(entries: Iterator[Contact | Skipped], max_entries: int) -> None:

@@ -230,14 +230,17 @@ class ContactStore(Store):
     def _select(
         self, condition: str, parameters: Sequence[object] = (), limit: int = -1
     ) -> list[Contact]:
-        with self._db.transaction() as connection:
-            rows = connection.execute(
-                f"SELECT * FROM contact WHERE {condition} {_ORDER} LIMIT ?", (*parameters, limit)
-            ).fetchall()
-            ids = json.dumps([row["id"] for row in rows])
-            numbers = _grouped(connection, "contact_number", ids)
-            sips = _grouped(connection, "contact_sip", ids)
-            emails = _grouped(connection, "contact_email", ids)
+        """Plain reads, outside any write transaction: in WAL mode they never wait for a writer
+        on another connection (an import holds one for seconds), where BEGIN IMMEDIATE would
+        wait and then fail. A contact changed between the reads shows as it now is when the
+        list is next read."""
+        rows = self._db.query(
+            f"SELECT * FROM contact WHERE {condition} {_ORDER} LIMIT ?", (*parameters, limit)
+        )
+        ids = json.dumps([row["id"] for row in rows])
+        numbers = _grouped(self._db, "contact_number", ids)
+        sips = _grouped(self._db, "contact_sip", ids)
+        emails = _grouped(self._db, "contact_email", ids)
         return [
             Contact(
                 id=row["id"],
@@ -373,11 +376,9 @@ def _insert_details(connection: sqlite3.Connection, contact: Contact) -> None:
     )
 
 
-def _grouped(
-    connection: sqlite3.Connection, table: str, ids: str
-) -> defaultdict[int, list[sqlite3.Row]]:
+def _grouped(database: Database, table: str, ids: str) -> defaultdict[int, list[sqlite3.Row]]:
     groups: defaultdict[int, list[sqlite3.Row]] = defaultdict(list)
-    for row in connection.execute(
+    for row in database.query(
         f"SELECT * FROM {table} WHERE {_IN_IDS} ORDER BY contact_id, position", (ids,)
     ):
         groups[row["contact_id"]].append(row)

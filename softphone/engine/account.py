@@ -21,6 +21,13 @@ REGISTRATION_SECONDS = 300
 FIRST_RETRY_SECONDS = 5.0
 MAX_RETRY_SECONDS = 300.0
 NO_ANSWER_WARNING_SECONDS = 8.0
+REFRESH_LEAD_SECONDS = 5  # pjsua refreshes a registration this long before it expires
+DO_NOT_DISTURB_MESSAGE = "Missed while Do Not Disturb was on (the caller heard busy)."
+SRTP_USE = {
+    "off": pj.PJMEDIA_SRTP_DISABLED,
+    "optional": pj.PJMEDIA_SRTP_OPTIONAL,  # RTP/AVP with a=crypto: plain peers still connect
+    "mandatory": pj.PJMEDIA_SRTP_MANDATORY,  # RTP/SAVP: a peer without SRTP refuses the call
+}
 
 
 def source_host(address: str) -> str:
@@ -49,6 +56,7 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     cfg.regConfig.registerOnAdd = account.register
     cfg.regConfig.timeoutSec = REGISTRATION_SECONDS
     cfg.regConfig.retryIntervalSec = 0  # we retry ourselves, with backoff
+    cfg.regConfig.delayBeforeRefreshSec = REFRESH_LEAD_SECONDS
     cfg.regConfig.dropCallsOnFail = False
     cfg.regConfig.unregWaitMsec = 1500
     if account.proxy:
@@ -63,6 +71,11 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
         cfg.mediaConfig.transportConfig.boundAddress = media_host
         cfg.mediaConfig.transportConfig.publicAddress = media_host
     cfg.mediaConfig.lockCodecEnabled = False
+    cfg.mediaConfig.srtpUse = SRTP_USE[account.srtp]
+    # SDES keys travel in the SDP: pjsua's default (1) refuses them unless the signalling is
+    # TLS, which would leave almost every UDP provider without encryption. 0 allows them over
+    # UDP/TCP too, where they are as private as the SIP signalling (the README says so).
+    cfg.mediaConfig.srtpSecureSignaling = 0
     cfg.natConfig.iceEnabled = False
     cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
     cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
@@ -81,11 +94,14 @@ class SoftAccount(pj.Account):
         self.answered_attempt = 0
         self.last_reported: tuple[bool, int] | None = None
         self.unregistering = False
+        self.retired = False  # replaced or removed: timers it set must not act for it
         # Where the provider answered our REGISTERs from: the only hosts calls may come from.
         self.provider_hosts: set[str] = set()
 
     def start_registration(self) -> None:
         """(Re)register now and warn if the provider stays silent, long before pjsip gives up."""
+        if self.retired:
+            return
         self.attempt += 1
         attempt = self.attempt
         self.setRegistration(True)
@@ -97,8 +113,14 @@ class SoftAccount(pj.Account):
             self.unregistering = True
             self.setRegistration(False)
 
+    def shutdown(self) -> None:
+        """Remove the account from pjsua; a retry or a silence warning still pending for it
+        would otherwise act on a deleted account, or report for the one that replaced it."""
+        self.retired = True
+        super().shutdown()
+
     def _warn_if_silent(self, attempt: int) -> None:
-        if self.answered_attempt < attempt == self.attempt:
+        if self.answered_attempt < attempt == self.attempt and not self.retired:
             self._report(False, 408, "No response", retry_in=0.0)
 
     @guarded
@@ -111,6 +133,7 @@ class SoftAccount(pj.Account):
             self.retry_delay = FIRST_RETRY_SECONDS
             self.provider_hosts.add(source_host(prm.rdata.srcAddress))
             self._report(True, code, prm.reason, None, prm.expiration)
+            self._expect_refresh(prm.expiration)
             return
         failure = transport_failure(prm.status, prm.reason)
         retry_in = None
@@ -120,6 +143,15 @@ class SoftAccount(pj.Account):
             self.engine.after(retry_in, self.start_registration)
         self._report(False, code, prm.reason, retry_in,
                      message=failure.message if failure else None)
+
+    def _expect_refresh(self, expires: int) -> None:
+        """pjsua refreshes the registration by itself. Over UDP a refresh into a provider that
+        died would go unreported for 32 s (pjsip's transaction timeout), with the phone still
+        shown as reachable: the refresh gets the same silence warning as our own attempts."""
+        self.attempt += 1
+        attempt = self.attempt
+        due = max(expires - REFRESH_LEAD_SECONDS, 0) + NO_ANSWER_WARNING_SECONDS
+        self.engine.after(due, lambda: self._warn_if_silent(attempt))
 
     def _should_retry(self, code: int, failure: TransportFailure | None) -> bool:
         """Back off and retry outages; never a wrong password or a certificate we distrust."""
@@ -161,6 +193,9 @@ class SoftAccount(pj.Account):
             self.engine.emit(EngineProblem(
                 f"Refused a call from {sender}, which is not your provider: SIP scanners ring "
                 "phones this way (set calls_from_provider_only = false to allow it)."))
+            return
+        if self.engine.do_not_disturb:  # refused before 180: the caller never hears it ring
+            call.hang_up(486, message=DO_NOT_DISTURB_MESSAGE, cause=486)
             return
         name, uri, user = split_remote(call.getInfo().remoteUri)
         self.engine.emit(

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+import contextlib
 import re
 import time
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
 
+from softphone.engine.encryption import negotiated_srtp
 from softphone.engine.guard import guarded
 from softphone.engine.sdp import renumber_telephone_events
 from softphone.engine.stats import read_stats
@@ -22,6 +25,7 @@ from softphone.events import (
     TransferProgress,
     TransferRequested,
 )
+from softphone.media.wav import repair_wav_header
 from softphone.sipstatus import call_failure_message
 
 if TYPE_CHECKING:
@@ -41,6 +45,15 @@ _LIVE_MEDIA = (
 _DTMF_METHODS = {
     pj.PJSUA_DTMF_METHOD_RFC2833: "rfc4733",
     pj.PJSUA_DTMF_METHOD_SIP_INFO: "info",
+}
+NOT_ACCEPTABLE = 488
+# A 488 may be about codecs or about encryption; when the account insists either way, the
+# likelier reason is named.
+_SRTP_REFUSED = {
+    "mandatory": "The other side could not agree on audio settings: this account requires "
+                 'encrypted audio (srtp = "mandatory") and the other side may not support it.',
+    "off": "The other side could not agree on audio settings: it may accept only encrypted "
+           'audio, which this account has switched off (srtp = "off").',
 }
 _NAME_ADDR = re.compile(r'^\s*(?:"(?P<quoted>[^"]*)"|(?P<bare>[^<]*?))\s*<(?P<uri>[^>]*)>')
 _USER = re.compile(r"^(?:sips?:(?P<user>[^@;?]+)[^@?]*@|tel:(?P<number>[^;?]+))",
@@ -76,6 +89,8 @@ class SoftCall(pj.Call):
         self.end_message: str | None = None
         self.end_code: int | None = None
         self.audio_index: int | None = None
+        self.srtp: str | None = None  # the audio's crypto suite, None while it is plain RTP
+        self.srtp_mode = engine.account_config(self).srtp  # the account's off/optional/mandatory
         self.last_stats: CallStats | None = None
         self.rx_packets_seen = 0
         self.rx_silent_since = time.monotonic()
@@ -86,6 +101,8 @@ class SoftCall(pj.Call):
         self.in_conference = False
         self.recorder: pj.AudioMediaRecorder | None = None
         self.recording_path: str | None = None
+        self.recording_size = 0  # the file's size at the last check, and checks without growth
+        self.recording_stalls = 0
         self.tones: pj.ToneGenerator | None = None
         self.transfer_target: str | None = None
         self.screened = False  # refused before anyone saw it: no events
@@ -131,7 +148,7 @@ class SoftCall(pj.Call):
     def refresh_stats(self) -> CallStats | None:
         """Read the audio stream's figures while it exists; they are kept for the final report."""
         if self.audio_index is not None:
-            self.last_stats = read_stats(self, self.call_id, self.audio_index)
+            self.last_stats = read_stats(self, self.call_id, self.audio_index, self.srtp)
         return self.last_stats
 
     @guarded
@@ -145,6 +162,8 @@ class SoftCall(pj.Call):
         self.engine.adopt_call(self)  # a call pjsua placed for a transfer gets its id only now
         self._announce(state, info)
         if state is CallState.ENDED:
+            self.stop_recording()
+            self.tones = None
             self.engine.forget_call(self)
         self.engine.calls_changed()
 
@@ -156,6 +175,7 @@ class SoftCall(pj.Call):
         status = audio.status if audio is not None else pj.PJSUA_CALL_MEDIA_NONE
         live = status in _LIVE_MEDIA and audio.audioConfSlot >= 0
         self.audio_index = audio.index if live else None
+        self.srtp = negotiated_srtp(self, audio.index) if live else None  # each offer/answer
         self.on_hold = status == pj.PJSUA_CALL_MEDIA_LOCAL_HOLD
         self.remote_hold = status == pj.PJSUA_CALL_MEDIA_REMOTE_HOLD
         self.engine.route_audio()
@@ -224,18 +244,32 @@ class SoftCall(pj.Call):
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
         """The last moment the stream's figures exist: publish them as the call's final stats.
-        Recorders and tone generators go with the stream (none may outlive libDestroy)."""
+        A re-INVITE (hold, resume) also recreates the stream: the recording goes on, and the
+        next routing links the recorder to the new stream. Only a call that is ending drops
+        its recorder and tone generator here (none may outlive libDestroy)."""
         if prm.streamIdx == self.audio_index:
             stats = self.refresh_stats()
             self.audio_index = None
-            self.stop_recording()
-            self.tones = None
+            if self._ending():
+                self.stop_recording()
+                self.tones = None
             if stats is not None:
                 self.engine.emit(stats)
 
+    def _ending(self) -> bool:
+        try:
+            return self.getInfo().state == pj.PJSIP_INV_STATE_DISCONNECTED
+        except pj.Error:  # pjsua has already let go of the call
+            return True
+
     def stop_recording(self) -> None:
+        """Close the file (dropping pjsua's recorder does) and make its header match what is
+        in it: after a failed write (a full disk) pjsua leaves the sizes at zero."""
+        path, self.recording_path = self.recording_path, None
         self.recorder = None
-        self.recording_path = None
+        if path is not None:
+            with contextlib.suppress(OSError):  # moved or deleted meanwhile: nothing to mend
+                repair_wav_header(Path(path))
 
     def _announce(self, state: CallState, info: pj.CallInfo) -> None:
         self.state = state
@@ -276,4 +310,6 @@ class SoftCall(pj.Call):
             return failure.message
         if self.direction is Direction.INCOMING:
             return "The caller hung up before you answered (missed call)."
+        if code == NOT_ACCEPTABLE and self.srtp_mode in _SRTP_REFUSED:
+            return _SRTP_REFUSED[self.srtp_mode]
         return call_failure_message(code)

@@ -6,16 +6,24 @@ the call's flags first, then let the engine re-route audio and announce the chan
 
 from __future__ import annotations
 
+import os
+from pathlib import Path
+
 import pjsua2 as pj
 
 from softphone.engine.call import SoftCall
-from softphone.media.frames import CLOCK_RATE
+from softphone.media.frames import CLOCK_RATE, FRAME_BYTES
+from softphone.media.wav import create_private, recording_stopped_message, write_failure
 
 DTMF_DIGITS = frozenset("0123456789*#ABCD")
 DTMF_ON_MS = 100
 DTMF_OFF_MS = 70
 KEY_SPACING_SECONDS = (DTMF_ON_MS + DTMF_OFF_MS) / 1000
 INBAND_VOLUME = 0  # pjmedia's default tone level (about -10 dBm0)
+# A recording grows by about 32 kB a second; two checks a second apart without growth mean its
+# writes are failing. Less free space than a second of audio counts as a full disk.
+STALLED_CHECKS = 2
+FULL_BELOW_BYTES = 50 * FRAME_BYTES
 
 
 def hold(call: SoftCall) -> None:
@@ -89,8 +97,48 @@ def attended_transfer(call: SoftCall, consultation: SoftCall) -> None:
 
 
 def start_recording(call: SoftCall, path: str) -> None:
-    """Both sides into one WAV: the call's audio and (unless muted) our microphone."""
+    """Both sides into one WAV: the call's audio and (unless muted) our microphone. The file
+    is made readable by the user only before pjsua writes into it (it keeps the mode)."""
+    try:
+        os.close(create_private(Path(path)))
+    except OSError as err:
+        raise _refusal(f"{path} cannot be written ({write_failure(err)}).") from None
     recorder = pj.AudioMediaRecorder()
     recorder.createRecorder(path)
     call.recorder = recorder
     call.recording_path = path
+    call.recording_size = call.recording_stalls = 0
+
+
+def check_recording(call: SoftCall) -> str | None:
+    """Once a second while recording: pjsua's recorder drops audio without a word when a
+    write fails (a full disk), so a file that stopped growing has failed. Such a recording is
+    stopped, its header mended, and the sentence for the user returned; the call goes on."""
+    path = call.recording_path
+    try:
+        size = os.stat(path).st_size
+    except OSError as err:
+        size, reason = -1, write_failure(err)
+    else:
+        reason = "the disk is full" if _disk_full(path) else "writing to it failed"
+    call.recording_stalls = 0 if size > call.recording_size else call.recording_stalls + 1
+    call.recording_size = max(size, call.recording_size)
+    if call.recording_stalls < STALLED_CHECKS:
+        return None
+    call.stop_recording()
+    return recording_stopped_message(path, reason)
+
+
+def _disk_full(path: str) -> bool:
+    try:
+        fs = os.statvfs(os.path.dirname(os.path.abspath(path)))
+    except OSError:
+        return False
+    return fs.f_bavail * fs.f_frsize < FULL_BELOW_BYTES
+
+
+def _refusal(reason: str) -> pj.Error:
+    """An error the engine turns into EngineError(reason), as it does pjsua's own."""
+    error = pj.Error()
+    error.reason = reason
+    return error

@@ -11,6 +11,7 @@ callbacks run elsewhere (the null device's clock thread) and they touch nothing 
 from __future__ import annotations
 
 import contextlib
+import ctypes
 import gc
 import heapq
 import itertools
@@ -32,6 +33,7 @@ from softphone.config import AccountConfig, NetworkConfig
 from softphone.engine import control
 from softphone.engine.account import SoftAccount, build_config
 from softphone.engine.call import SoftCall
+from softphone.engine.flood import FloodBrake
 from softphone.engine.port import DevicePort
 from softphone.engine.routing import apply_routing
 from softphone.engine.tones import CallWaitingTone
@@ -55,6 +57,7 @@ CODEC_IDS = {
 USER_AGENT = "Softphone/0.1 (pjsua2 2.15.1)"
 STATS_INTERVAL = 2.0
 NO_PROVIDER_ANSWER_SECONDS = 8.0
+CLOCK_IDLE_SECONDS = 1.0  # the media clock runs this long after the last call ends
 # The longest the loop waits for SIP events when no timer of ours is due sooner; commands wake
 # it at once (engine/wake.py) and pjsip shortens the wait for its own timers.
 MAX_WAIT_SECONDS = 0.5
@@ -67,7 +70,9 @@ class EngineError(Exception):
 @contextlib.contextmanager
 def _quiet_console() -> Iterator[None]:
     """pjlib prints its start-up banner to stdout before any log setting applies; `--json`
-    output must stay clean, so stdout is pointed at /dev/null for that moment."""
+    output must stay clean, so stdout is pointed at /dev/null for that moment. The banner goes
+    through C's stdio buffer, which (when stdout is not a terminal) would only be written out
+    at exit, to the real stdout: it is flushed while /dev/null is still in place."""
     sys.stdout.flush()
     saved = os.dup(1)
     with open(os.devnull, "wb") as devnull:
@@ -75,6 +80,7 @@ def _quiet_console() -> Iterator[None]:
     try:
         yield
     finally:
+        ctypes.CDLL(None).fflush(None)
         os.dup2(saved, 1)
         os.close(saved)
 
@@ -92,10 +98,12 @@ class Engine:
         rtp_timeout: float = 30.0,
         max_calls: int = 4,
         simulate_loss: int = 0,
+        do_not_disturb: bool = False,
     ) -> None:
         self.network = network
         self.simulate_loss = simulate_loss
         self.max_calls = max_calls
+        self.do_not_disturb = do_not_disturb  # read on the engine thread as INVITEs arrive
         self.rtp_timeout = rtp_timeout
         self._on_event = on_event
         self._codecs = codecs
@@ -117,6 +125,7 @@ class Engine:
         self._clock_running = False
         self._transports: Transports | None = None
         self._waker: Waker | None = None
+        self._flood_brake = FloodBrake()
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -216,6 +225,8 @@ class Engine:
             # call passed to xferReplaces); deleting it after libDestroy would abort, so let
             # the C++ object go unfreed at exit instead.
             log.debug("call %d outlives the engine; disowned", call.call_id)
+            call.stop_recording()
+            call.tones = None
             call.__disown__()
         # Calls and accounts are already ended and unregistered above, with bounded waits;
         # NO_NETWORK skips pjsua's fixed one-second sleep that waits for the same.
@@ -234,7 +245,10 @@ class Engine:
         command just set included), then run the timers that are."""
         self._run_commands()
         wait = self._wait_seconds() if limit is None else limit
-        self._endpoint.libHandleEvents(int(wait * 1000))
+        if pause := self._flood_brake.pause():
+            time.sleep(min(pause, wait))  # see engine/flood.py: a flood must not abort us
+        else:
+            self._endpoint.libHandleEvents(int(wait * 1000))
         self._run_timers()
 
     def _pump_until(self, done: Callable[[], bool], timeout: float) -> None:
@@ -293,16 +307,19 @@ class Engine:
 
     # ---- accounts ----------------------------------------------------------------------------
 
-    def add_account(self, account: AccountConfig, password: str | None) -> None:
-        """Add (or replace) an account; registration results arrive as RegistrationChanged."""
-        self._run_on_engine(lambda: self._add_account(account, password))
+    def add_account(self, account: AccountConfig, password: str | None,
+                    renew: bool = False) -> None:
+        """Add (or replace) an account; registration results arrive as RegistrationChanged.
+        An account already set up as asked is left alone unless `renew` (its password may
+        have changed, or the user asked to test its registration)."""
+        self._run_on_engine(lambda: self._add_account(account, password, renew))
 
-    def _add_account(self, account: AccountConfig, password: str | None) -> None:
+    def _add_account(self, account: AccountConfig, password: str | None,
+                     renew: bool = False) -> None:
         existing = self._accounts.get(account.name)
-        if existing is not None and existing.config == account:
+        if existing is not None and existing.config == account and not renew:
             return  # already set up as asked (the echo line is added before every test call)
-        if any(call.account_name == account.name for call in self._calls.values()):
-            raise EngineError(f"The account '{account.name}' is in a call: change it after.")
+        self._refuse_in_call(account.name)
         self._remove_account(account.name)
         transport_id = self._transports.for_account(account)
         cfg = build_config(account, password, transport_id, bind_host(account, self.network),
@@ -315,7 +332,16 @@ class Engine:
             soft.start_registration()
 
     def remove_account(self, name: str) -> None:
-        self._run_on_engine(lambda: self._remove_account(name))
+        """Unregister and forget an account; refused while it is in a call."""
+        def remove() -> None:
+            self._refuse_in_call(name)
+            self._remove_account(name)
+
+        self._run_on_engine(remove)
+
+    def _refuse_in_call(self, name: str) -> None:
+        if any(call.account_name == name for call in self._calls.values()):
+            raise EngineError(f"The account '{name}' is in a call: change it after.")
 
     def _remove_account(self, name: str) -> None:
         account = self._accounts.pop(name, None)
@@ -363,12 +389,19 @@ class Engine:
             raise EngineError(f"The call to {uri} could not be started: {err.reason}") from None
         call_id = call.call_id
         self.adopt_call(call)
-        self.after(NO_PROVIDER_ANSWER_SECONDS, lambda: self._give_up_if_silent(call_id))
+        placed = weakref.ref(call)
+        self.after(NO_PROVIDER_ANSWER_SECONDS, lambda: self._give_up_if_silent(placed))
         return call_id
 
-    def _give_up_if_silent(self, call_id: int) -> None:
-        call = self._calls.get(call_id)
-        if call is not None and call.state is CallState.CALLING:
+    def _give_up_if_silent(self, placed: weakref.ref[SoftCall]) -> None:
+        """By the call itself, not its id: pjsua reuses ids, and a call dialled since under
+        the same id must not be hung up for this one's silence (the soak caught it). Only a
+        weak reference waits here: a SoftCall outliving its DISCONNECTED is deleted later,
+        and pjsua2's Call destructor then hangs up (and unhooks) whichever call has its id
+        by then."""
+        call = placed()
+        if call is not None and self._calls.get(call.call_id) is call and (
+                call.state is CallState.CALLING):
             with contextlib.suppress(pj.Error):
                 if call.getInfo().lastStatusCode == 0:
                     call.hang_up(message="The provider is not answering. Check your network "
@@ -394,6 +427,14 @@ class Engine:
                         call.on_hold or call.in_conference):
                     control.hold(call)
             self._answer(call_id)
+
+        self._run_on_engine(run)
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """While on, callers hear busy (486) before anything rings, and the call is still
+        reported (it ends as a missed call)."""
+        def run() -> None:
+            self.do_not_disturb = on
 
         self._run_on_engine(run)
 
@@ -508,6 +549,8 @@ class Engine:
         if call.call_id == pj.PJSUA_INVALID_ID:
             self._pending_calls.append(call)
             return
+        if call.call_id not in self._calls:
+            self._flood_brake.call_started()
         self._calls[call.call_id] = call
         if call in self._pending_calls:
             self._pending_calls.remove(call)
@@ -516,7 +559,16 @@ class Engine:
     def forget_call(self, call: SoftCall) -> None:
         """Drop our reference once DISCONNECTED has been announced (safe inside the callback)."""
         self._calls.pop(call.call_id, None)
-        self._set_media_clock(bool(self._calls))
+        if not self._calls:
+            self.after(CLOCK_IDLE_SECONDS, self._stop_idle_clock)
+
+    def _stop_idle_clock(self) -> None:
+        """pjmedia's bridge adds and removes ports on its own clock: stopped at the moment a
+        call ends, the call's removal waited and its slot was not reused (the soak ran the
+        bridge's 254 slots out in ~250 short calls, and calls failed). So it stops a moment
+        after the last call, once the bridge has caught up."""
+        if not self._calls:
+            self._set_media_clock(False)
 
     def _set_media_clock(self, running: bool) -> None:
         """The bridge's clock (pjsua's null sound device) ticks every 20 ms and calls into
@@ -564,9 +616,18 @@ class Engine:
         """Once a second: publish stats every 2 s and end calls whose far end went silent."""
         now = time.monotonic()
         for call in list(self._calls.values()):
+            if call.recording_path is not None:
+                self._watch_recording(call)
             if call.state is CallState.CONNECTED and call.audio_index is not None:
                 self._watch_call(call, now)
         self.after(1.0, self._watch_calls)
+
+    def _watch_recording(self, call: SoftCall) -> None:
+        """A recording that can no longer be written (a full disk) stops; the call goes on."""
+        problem = control.check_recording(call)
+        if problem is not None:
+            self._after_control([call])
+            self.emit(EngineProblem(problem))
 
     def _watch_call(self, call: SoftCall, now: float) -> None:
         stats = call.refresh_stats()

@@ -14,8 +14,9 @@ def _loss_pct(lost: int, received: int) -> float:
     return 100.0 * lost / expected if expected else 0.0
 
 
-def read_stats(call: pj.Call, call_id: int, media_index: int) -> CallStats:
-    """Figures for one audio stream; RTT stays None until the far end sends receiver reports."""
+def read_stats(call: pj.Call, call_id: int, media_index: int, srtp: str | None) -> CallStats:
+    """Figures for one audio stream; RTT stays None until the far end sends receiver reports.
+    `srtp` is the stream's crypto suite, None when it is plain RTP."""
     stat = call.getStreamStat(media_index)
     info = call.getStreamInfo(media_index)
     rtcp, jbuf = stat.rtcp, stat.jbuf
@@ -40,4 +41,5 @@ def read_stats(call: pj.Call, call_id: int, media_index: int) -> CallStats:
         jitter_buffer_ms=float(jbuf.avgDelayMsec),
         r_factor=round(r, 1),
         mos=round(mos_from_r(r), 2),
+        srtp=srtp,
     )

@@ -19,6 +19,7 @@ from softphone.history.model import CallQuality
 from softphone.history.outcome import outcome_of
 from softphone.history.party import dialable
 from softphone.history.store import HistoryStore
+from softphone.storage import DatabaseLocked
 
 _log = logging.getLogger(__name__)
 
@@ -62,7 +63,8 @@ class CallLog:
 
     def handle(self, event: Event) -> None:
         """Record what `event` says about a call. A history that can't be written is logged,
-        never raised: the call itself must go on."""
+        never raised: the call itself must go on. Only DatabaseLocked is raised: nothing was
+        written, and handing the same event in again later records it then."""
         try:
             if isinstance(event, IncomingCall):
                 self._begin(event.call_id, Direction.INCOMING, event.account, event.remote_uri,
@@ -71,6 +73,8 @@ class CallLog:
                 self._on_state(event)
             elif isinstance(event, CallStats):
                 self._on_stats(event)
+        except DatabaseLocked:
+            raise
         except sqlite3.Error:
             _log.exception("the call history could not be written")
 
@@ -82,8 +86,9 @@ class CallLog:
             live = self._begin(event.call_id, event.direction, event.account, event.remote_uri,
                                event.remote_name)
         if event.state is CallState.CONNECTED and live.answered_at is None:
-            live.answered_at = self._clock()
-            self._history.answered(live.row, live.answered_at)
+            answered_at = self._clock()
+            self._history.answered(live.row, answered_at)
+            live.answered_at = answered_at
         elif event.state is CallState.ENDED:
             self._end(event, live)
 
@@ -104,8 +109,6 @@ class CallLog:
         return live
 
     def _end(self, event: CallStateChanged, live: _LiveCall) -> None:
-        del self._live[event.call_id]
-        self._ended[event.call_id] = live.row
         ended_at = self._clock()
         talked = (ended_at - live.answered_at).total_seconds() if live.answered_at else 0.0
         self._history.finish(
@@ -117,6 +120,8 @@ class CallLog:
             sip_reason=event.reason,
             message=event.message,
         )
+        del self._live[event.call_id]
+        self._ended[event.call_id] = live.row
 
     def _on_stats(self, stats: CallStats) -> None:
         live = self._live.get(stats.call_id)

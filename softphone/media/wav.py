@@ -3,14 +3,21 @@
 from __future__ import annotations
 
 import collections
+import contextlib
+import errno
+import os
+import struct
 import threading
 import wave
+from collections.abc import Callable
 from pathlib import Path
 
 import numpy as np
 import soxr
 
 from softphone.media.frames import CLOCK_RATE, FRAME_BYTES, SILENT_FRAME
+
+HEADER_BYTES = 44
 
 
 class WavError(Exception):
@@ -72,31 +79,64 @@ class WavSource:
             out[len(chunk) :] = SILENT_FRAME[len(chunk) :]
 
 
+def wav_header(data_bytes: int) -> bytes:
+    """The canonical 44-byte header of a 16 kHz mono 16-bit WAV holding `data_bytes`."""
+    return struct.pack("<4sI4s4sIHHIIHH4sI", b"RIFF", 36 + data_bytes, b"WAVE", b"fmt ", 16,
+                       1, 1, CLOCK_RATE, CLOCK_RATE * 2, 2, 16, b"data", data_bytes)
+
+
+def create_private(path: Path) -> int:
+    """Open `path` for writing, emptied, readable by the user only (a call is private): the
+    mode is set at creation and again for a file that was already there."""
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
+    os.fchmod(fd, 0o600)
+    return fd
+
+
+def repair_wav_header(path: Path) -> None:
+    """Make the sizes in a canonical WAV header match the audio actually in the file.
+
+    A recorder whose writes failed (a full disk) never fills them in (pjmedia's leaves zeros),
+    and players then refuse the file. Rewriting eight bytes in place needs no free space, so
+    whatever audio reached the disk stays playable. Whole samples only; anything that is not a
+    canonical 44-byte header is left alone."""
+    with open(path, "r+b") as wav:
+        header = wav.read(HEADER_BYTES)
+        if len(header) < HEADER_BYTES or header[:4] != b"RIFF" or header[36:40] != b"data":
+            return
+        data_bytes = (os.fstat(wav.fileno()).st_size - HEADER_BYTES) & ~1
+        wav.seek(4)
+        wav.write(struct.pack("<I", 36 + data_bytes))
+        wav.seek(40)
+        wav.write(struct.pack("<I", data_bytes))
+
+
 class WavRecorder:
-    """Records what the call sounds like to a 16 kHz mono WAV.
+    """Records what the call sounds like to a 16 kHz mono WAV, readable by the user only.
 
     The media thread only appends a copy of each frame to a queue; a writer thread does the
-    file I/O so a slow disk never stalls the audio clock.
+    file I/O so a slow disk never stalls the audio clock. A write that fails (a full disk)
+    stops the recording, not the call: `on_problem` gets a sentence and the file keeps what
+    was written, with a header that says so.
     """
 
-    def __init__(self, path: Path) -> None:
+    def __init__(self, path: Path, on_problem: Callable[[str], None] | None = None) -> None:
+        self._path = path
+        self._on_problem = on_problem
         try:
-            # Opened here, not by wave: a failed wave.open leaves a half-built writer whose
-            # destructor prints a traceback.
-            self._file = open(path, "wb")  # noqa: SIM115 (open for the whole call)
+            self._file = os.fdopen(create_private(path), "wb")
+            self._file.write(wav_header(0))
         except OSError as err:
             raise WavError(f"{path}: cannot be written ({err.strerror})") from None
-        self._wav = wave.open(self._file, "wb")  # noqa: SIM115
-        self._wav.setnchannels(1)
-        self._wav.setsampwidth(2)
-        self._wav.setframerate(CLOCK_RATE)
+        self._failed = False
         self._queue: collections.deque[bytes] = collections.deque()
         self._closed = threading.Event()
         self._writer = threading.Thread(target=self._write_loop, name="wav-writer", daemon=True)
         self._writer.start()
 
     def write_frame(self, frame: memoryview) -> None:
-        self._queue.append(bytes(frame))
+        if not self._failed:
+            self._queue.append(bytes(frame))
 
     def close(self) -> None:
         """Write what is left and finish the file header; safe to call twice."""
@@ -104,13 +144,33 @@ class WavRecorder:
             self._closed.set()
             self._writer.join()
             self._drain()
-            self._wav.close()
-            self._file.close()
+            with contextlib.suppress(OSError):  # the failure was reported when it happened
+                self._file.close()
+            with contextlib.suppress(OSError):
+                repair_wav_header(self._path)
 
     def _write_loop(self) -> None:
         while not self._closed.wait(0.2):
             self._drain()
 
     def _drain(self) -> None:
-        while self._queue:
-            self._wav.writeframesraw(self._queue.popleft())
+        try:
+            while self._queue and not self._failed:
+                self._file.write(self._queue.popleft())
+            self._file.flush()
+        except OSError as err:
+            self._failed = True
+            self._queue.clear()
+            if self._on_problem is not None:
+                self._on_problem(recording_stopped_message(self._path, write_failure(err)))
+
+
+def write_failure(err: OSError) -> str:
+    """Why a recording could not be written, in words."""
+    return "the disk is full" if err.errno in (errno.ENOSPC, errno.EDQUOT) else (
+        err.strerror or str(err))
+
+
+def recording_stopped_message(path: Path | str, reason: str) -> str:
+    return (f"The recording stopped: {path} could not be written ({reason}). The call goes on, "
+            "and what was recorded until then is kept.")

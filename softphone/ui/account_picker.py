@@ -17,10 +17,9 @@ class AccountPicker(QWidget):
     def __init__(self, accounts: tuple[AccountConfig, ...], session: Session,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
-        self.accounts = {account.name: account for account in accounts}
+        self.accounts: dict[str, AccountConfig] = {}
         self.session = session
         self.combo = QComboBox()
-        self.combo.addItems(list(self.accounts))
         self.state = QLabel()
         self.state.setObjectName("account_state")
         self.state.setWordWrap(True)
@@ -28,13 +27,24 @@ class AccountPicker(QWidget):
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.combo)
         layout.addWidget(self.state, 1)
-        if not accounts:
-            self.combo.addItem("No account: only Test call works")
-            self.combo.setEnabled(False)
+        self.set_accounts(accounts)
         self.combo.currentIndexChanged.connect(self._show)
         self.combo.currentIndexChanged.connect(self.chosen)
         session.changed.connect(self._show)
         self._show()
+
+    def set_accounts(self, accounts: tuple[AccountConfig, ...]) -> None:
+        """The accounts as configured now (Settings may change them); the chosen one stays
+        chosen if it is still there."""
+        chosen = self.combo.currentText()
+        self.accounts = {account.name: account for account in accounts}
+        self.combo.clear()
+        self.combo.addItems(list(self.accounts))
+        self.combo.setEnabled(bool(accounts))
+        if not accounts:
+            self.combo.addItem("No account: only Test call works")
+        elif chosen in self.accounts:
+            self.combo.setCurrentText(chosen)
 
     @property
     def current(self) -> AccountConfig | None:

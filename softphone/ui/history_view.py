@@ -90,10 +90,14 @@ class HistoryView(QWidget):
     changed = Signal()
 
     def __init__(self, store: HistoryStore, dial: Callable[[str], None],
-                 session: Session | None = None) -> None:
+                 session: Session | None = None,
+                 add_contact: Callable[[str, str], None] | None = None) -> None:
+        """`add_contact(number, name)` opens the contact editor for a caller not in the
+        contacts; without it there is no "Add to contacts" button."""
         super().__init__()
         self.store = store
         self._dial = dial
+        self._add_contact = add_contact
         self.unseen = 0
         self.filter = QComboBox()
         self.filter.setObjectName("history_filter")
@@ -107,6 +111,8 @@ class HistoryView(QWidget):
         self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
         self.call_back = QPushButton("Call back")
         self.delete = QPushButton("Delete")
+        self.to_contacts = QPushButton("Add to contacts")
+        self.to_contacts.setVisible(add_contact is not None)
         self.clear_all = QPushButton("Clear all")
         self._lay_out()
         self.filter.currentIndexChanged.connect(self.reload)
@@ -114,6 +120,7 @@ class HistoryView(QWidget):
         self.list.itemSelectionChanged.connect(self._enable)
         self.call_back.clicked.connect(self._call_back)
         self.delete.clicked.connect(self._delete)
+        self.to_contacts.clicked.connect(self._to_contacts)
         self.clear_all.clicked.connect(self._clear)
         if session is not None:
             session.call_ended.connect(self._call_ended)
@@ -172,14 +179,21 @@ class HistoryView(QWidget):
             self.store.clear()
             self.reload()
 
+    def _to_contacts(self) -> None:
+        record = self.selected()
+        if record is not None and record.number and self._add_contact is not None:
+            self._add_contact(record.number, record.remote_name)
+
     def _enable(self) -> None:
         record = self.selected()
         self.call_back.setEnabled(record is not None and bool(record.call_back_target))
         self.delete.setEnabled(record is not None)
+        self.to_contacts.setEnabled(record is not None and bool(record.number)
+                                    and record.contact_id is None)
 
     def _lay_out(self) -> None:
         buttons = QHBoxLayout()
-        for button in (self.call_back, self.delete):
+        for button in (self.call_back, self.delete, self.to_contacts):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_all)

@@ -1,20 +1,25 @@
-"""The popup that says someone is calling."""
+"""Someone is calling: the popup in front of other windows, the ringtone, auto answer."""
 
 from __future__ import annotations
 
+import contextlib
 from collections.abc import Callable
 from functools import partial
 from typing import Protocol
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QObject, Qt, Signal
+from PySide6.QtGui import QCloseEvent
 from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWidget
 
+from softphone.contacts import ContactStore
 from softphone.engine import EngineError
-from softphone.events import IncomingCall
+from softphone.events import CallState, IncomingCall
 from softphone.numbers import display_number
+from softphone.ui.session import Session
 from softphone.ui.wording import sentence
 
 DECLINED = 603
+ANSWERED_STATES = (CallState.CONNECTING, CallState.CONNECTED)
 
 
 class Answering(Protocol):
@@ -25,32 +30,57 @@ class Answering(Protocol):
     def reject(self, call_id: int, code: int = 486) -> None: ...
 
 
+class Ringing(Answering, Protocol):
+    """The Phone verbs an incoming call sets off."""
+
+    def start_ringing(self) -> None: ...
+    def stop_ringing(self) -> None: ...
+
+
+def caller_of(call: IncomingCall, contacts: ContactStore | None) -> str:
+    """Who is calling, as a person knows them: the contact's name, else the name the caller
+    sent, else the number (formatted), else the SIP address."""
+    contact = contacts.lookup_name(call.remote_uri) if contacts is not None else None
+    if contact is not None and contact.display_name:
+        return contact.display_name
+    return call.remote_name or display_number(call.remote_number) or call.remote_uri
+
+
 class IncomingCallPopup(QWidget):
     """A small window kept in front of others until the call is answered, declined or given up
-    by the caller; "Answer and hold current" is offered only while another call is going on."""
+    by the caller; "Answer and hold current" is offered only while another call is going on.
+    `answered` fires once Answer (or Answer and hold current) went out; `closed` whenever the
+    popup goes, however it went."""
 
-    def __init__(self, phone: Answering, call: IncomingCall, in_call: bool) -> None:
+    answered = Signal()
+    closed = Signal()
+
+    def __init__(self, phone: Answering, call: IncomingCall, in_call: bool,
+                 caller: str | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Incoming call")
         self.call_id = call.call_id
-        self.caller = QLabel(
-            call.remote_name or display_number(call.remote_number) or call.remote_uri)
+        self.caller = QLabel(caller or caller_of(call, None))
         font = self.caller.font()
         font.setPointSize(16)
         self.caller.setFont(font)
-        number = display_number(call.remote_number) if call.remote_name else ""
-        self.detail = QLabel(f"{number} · to {call.account}" if number else f"to {call.account}")
+        number = display_number(call.remote_number)
+        shown_number = number if number and number != self.caller.text() else ""
+        self.detail = QLabel(f"{shown_number} · to {call.account}" if shown_number
+                             else f"to {call.account}")
         buttons = QHBoxLayout()
-        self.answer = self._button("Answer", partial(phone.answer, call.call_id), buttons)
+        self.answer = self._button("Answer", partial(phone.answer, call.call_id), buttons,
+                                   answers=True)
         self.answer_holding = self._button(
             "Answer and hold current", partial(phone.answer_holding_others, call.call_id),
-            buttons)
+            buttons, answers=True)
         self.answer_holding.setVisible(in_call)
         self.decline = self._button("Decline", partial(phone.reject, call.call_id, DECLINED),
                                     buttons)
         self.error = QLabel()
         self.error.setStyleSheet("color: #c0392b;")
+        self.error.hide()  # takes room only when there is something to say
         layout = QVBoxLayout(self)
         layout.addWidget(QLabel("Incoming call"))
         layout.addWidget(self.caller)
@@ -64,18 +94,97 @@ class IncomingCallPopup(QWidget):
         self.raise_()
         self.activateWindow()
 
-    def _button(self, text: str, command: Callable[[], None], row: QHBoxLayout) -> QPushButton:
+    def closeEvent(self, event: QCloseEvent) -> None:
+        super().closeEvent(event)
+        self.closed.emit()
+
+    def _button(self, text: str, command: Callable[[], None], row: QHBoxLayout,
+                answers: bool = False) -> QPushButton:
         button = QPushButton(text)
-        button.clicked.connect(lambda: self._act(command))
+        button.clicked.connect(lambda: self._act(command, answers))
         row.addWidget(button)
         return button
 
-    def _act(self, command: Callable[[], None]) -> None:
+    def _act(self, command: Callable[[], None], answers: bool) -> None:
         """Close once the command is on its way; a refused one (the caller just gave up) is
         said in the popup instead."""
         try:
             command()
         except EngineError as error:
             self.error.setText(sentence(error))
+            self.error.show()
             return
+        if answers:
+            self.answered.emit()
         self.close()
+
+
+class IncomingCalls(QObject):
+    """What an incoming call sets off. With auto answer and no other call, it is answered at
+    once; otherwise a popup comes to the front and, unless a call is going on (the engine beeps
+    in that call's ear instead), the ringtone plays until no popup is left. `arrived` says who
+    is calling (for the tray's notification); `answered` fires when a call was taken here."""
+
+    arrived = Signal(str)
+    answered = Signal()
+
+    def __init__(self, phone: Ringing, session: Session, contacts: ContactStore | None = None,
+                 auto_answer: bool = False) -> None:
+        super().__init__(session)
+        self.phone = phone
+        self.session = session
+        self.contacts = contacts
+        self.auto_answer = auto_answer
+        self.popups: dict[int, IncomingCallPopup] = {}
+        self.ringing = False
+        session.bridge.incoming_call.connect(self._incoming)
+        session.call_ended.connect(lambda event: self._dismiss(event.call_id))
+        session.changed.connect(self._follow)
+
+    def present(self) -> None:
+        """The newest caller's popup to the front (the tray notification was clicked)."""
+        if self.popups:
+            list(self.popups.values())[-1].present()
+
+    def _others(self, call_id: int) -> list[int]:
+        """Calls going on besides `call_id` and the callers still waiting for an answer."""
+        return [other for other in self.session.calls
+                if other != call_id and other not in self.popups]
+
+    def _incoming(self, call: IncomingCall) -> None:
+        in_call = bool(self._others(call.call_id))
+        if self.auto_answer and not in_call:
+            # A caller who already gave up is reported by the call's end, as a missed call.
+            with contextlib.suppress(EngineError):
+                self.phone.answer(call.call_id)
+                self.answered.emit()
+            return
+        caller = caller_of(call, self.contacts)
+        popup = IncomingCallPopup(self.phone, call, in_call, caller)
+        popup.closed.connect(lambda: self._dismiss(call.call_id))
+        popup.answered.connect(self.answered)
+        self.popups[call.call_id] = popup
+        popup.present()
+        self._ring()
+        self.arrived.emit(caller)
+
+    def _follow(self) -> None:
+        """A call answered elsewhere (another front end, a transfer) needs no popup."""
+        for call_id, info in list(self.session.calls.items()):
+            if call_id in self.popups and info.state.state in ANSWERED_STATES:
+                self._dismiss(call_id)
+        self._ring()
+
+    def _dismiss(self, call_id: int) -> None:
+        popup = self.popups.pop(call_id, None)
+        if popup is not None:
+            popup.close()
+        self._ring()
+
+    def _ring(self) -> None:
+        """Ring while a caller waits and no other call is going on."""
+        wanted = bool(self.popups) and not any(
+            call_id not in self.popups for call_id in self.session.calls)
+        if wanted != self.ringing:
+            self.ringing = wanted
+            (self.phone.start_ringing if wanted else self.phone.stop_ringing)()

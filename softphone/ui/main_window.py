@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtGui import QCloseEvent, QKeySequence, QShortcut
 from PySide6.QtWidgets import (
     QHBoxLayout,
@@ -26,8 +26,6 @@ from softphone.events import (
     CallState,
     CallStateChanged,
     EngineProblem,
-    IncomingCall,
-    TransferProgress,
     TransferRequested,
 )
 from softphone.history import HistoryStore
@@ -39,7 +37,6 @@ from softphone.ui.contacts_view import ContactsView
 from softphone.ui.dial_pad import DialPad
 from softphone.ui.history_view import HistoryView
 from softphone.ui.icons import icon
-from softphone.ui.incoming import IncomingCallPopup
 from softphone.ui.number_field import NumberField
 from softphone.ui.session import Session
 from softphone.ui.wording import sentence
@@ -51,6 +48,9 @@ USER_ERRORS = (DialError, EngineError, ConfigError, CredentialError, EchoLineErr
 class MainWindow(QMainWindow):
     """Every button is one Phone verb; what they refuse is said in `message` as a sentence."""
 
+    closed = Signal()
+    settings_requested = Signal()  # the app opens the Settings dialog
+
     def __init__(self, phone: Phone, config: Config, session: Session, *,
                  contacts: ContactStore | None = None,
                  history: HistoryStore | None = None) -> None:
@@ -58,7 +58,6 @@ class MainWindow(QMainWindow):
         self.phone = phone
         self.session = session
         self.hide_on_close = False
-        self.popups: dict[int, IncomingCallPopup] = {}
         self.link_question: QMessageBox | None = None
         self.setWindowTitle("Softphone")
         self.setWindowIcon(icon("softphone"))
@@ -68,14 +67,20 @@ class MainWindow(QMainWindow):
         self.call_button.setDefault(True)
         self.test_button = self._button("&Test call", self.test_call, "test_call")
         self.test_button.setToolTip("Call the built-in echo line: you hear yourself back")
+        self.settings_button = self._button("&Settings…", self.settings_requested.emit,
+                                            "settings")
+        self.settings_button.setToolTip("Accounts, codecs, calls and startup (Ctrl+,)")
         self.message = QLabel()
         self.message.setObjectName("message")
         self.message.setWordWrap(True)
-        self.call_view = CallView(session)
+        self.call_view = CallView(session, lambda command: self._run(lambda: command(self.phone)),
+                                  contacts)
         self.pad = DialPad()
         self.tabs = QTabWidget()
         self.contacts_view = ContactsView(contacts, self._dial_listed) if contacts else None
-        self.history_view = HistoryView(history, self._dial_listed, session) if history else None
+        add_contact = self.contacts_view.add_to_contacts if self.contacts_view else None
+        self.history_view = (HistoryView(history, self._dial_listed, session, add_contact)
+                             if history else None)
         self._lay_out()
         self._connect()
         self._account_chosen()
@@ -148,12 +153,14 @@ class MainWindow(QMainWindow):
         self.message.setText(text)
 
     def closeEvent(self, event: QCloseEvent) -> None:
-        """With a tray icon, closing the window keeps the phone running in the tray."""
+        """With a tray icon (and close_to_tray), closing the window keeps the phone running in
+        the tray; otherwise `closed` says the window really closed."""
         if self.hide_on_close:
             event.ignore()
             self.hide()
         else:
             super().closeEvent(event)
+            self.closed.emit()
 
     def _run(self, command: Callable[[], object]) -> bool:
         self.note("")
@@ -177,23 +184,11 @@ class MainWindow(QMainWindow):
         account = self.accounts.current
         self.number.country = account.default_country if account else None
 
-    def _incoming(self, call: IncomingCall) -> None:
-        in_call = any(call_id != call.call_id for call_id in self.session.calls)
-        popup = IncomingCallPopup(self.phone, call, in_call=in_call)
-        popup.destroyed.connect(lambda: self.popups.pop(call.call_id, None))
-        for answering in (popup.answer, popup.answer_holding):
-            answering.clicked.connect(self.show)  # the call's controls are in the window
-        self.popups[call.call_id] = popup
-        popup.present()
-
     def _ended(self, event: CallStateChanged) -> None:
-        popup = self.popups.pop(event.call_id, None)
-        if popup is not None:
-            popup.close()
         if event.message:
             self.note(sentence(event.message))
 
-    def _said(self, event: EngineProblem | TransferProgress) -> None:
+    def _said(self, event: EngineProblem) -> None:
         self.note(sentence(event.message))
 
     def _transfer_requested(self, event: TransferRequested) -> None:
@@ -208,18 +203,13 @@ class MainWindow(QMainWindow):
         self.number.returnPressed.connect(self.dial)
         self.accounts.chosen.connect(self._account_chosen)
         self.pad.pressed.connect(self._key)
-        self.call_view.hang_up.connect(lambda call_id: self._run(
-            lambda: self.phone.hangup(call_id)))
-        self.call_view.mute.connect(lambda call_id, on: self._run(
-            lambda: self.phone.set_mute(call_id, on)))
-        self.call_view.hold.connect(lambda call_id, on: self._run(
-            lambda: (self.phone.hold if on else self.phone.resume)(call_id)))
-        self.session.bridge.incoming_call.connect(self._incoming)
+        self.call_view.note.connect(self.note)
+        self.call_view.dial_another.connect(self.number.setFocus)
         self.session.bridge.engine_problem.connect(self._said)
-        self.session.bridge.transfer_progress.connect(self._said)
         self.session.bridge.transfer_requested.connect(self._transfer_requested)
         self.session.call_ended.connect(self._ended)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hang_up)
+        QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
 
     def _button(self, text: str, action: Callable[[], None], name: str) -> QPushButton:
         button = QPushButton(text)
@@ -237,7 +227,10 @@ class MainWindow(QMainWindow):
         layout.addWidget(self.message)
         layout.addWidget(self.call_view)
         layout.addWidget(self.pad)
-        layout.addWidget(self.test_button)
+        buttons = QHBoxLayout()
+        buttons.addWidget(self.test_button)
+        buttons.addWidget(self.settings_button)
+        layout.addLayout(buttons)
         layout.addStretch(1)
         body = QWidget()
         body.setLayout(layout)

@@ -7,7 +7,7 @@ from typing import Any
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
-from softphone.events import CallState
+from softphone.events import AudioLevels, CallState
 from softphone.ui.main_window import MainWindow
 from tests.gui.conftest import Recorder
 from tests.gui.events import call_state, flags, stats
@@ -66,3 +66,64 @@ def test_several_calls_are_listed_to_switch_between(
     assert engine.calls == [("hangup", 1)]
     deliver(call_state(CallState.ENDED, call_id=1))
     assert view.current_id == 2 and not view.calls.isVisible()
+
+
+def test_resume_on_a_held_call_holds_the_call_being_talked_on(
+        window: MainWindow, engine: Recorder, deliver: Any) -> None:
+    view = window.call_view
+    deliver(call_state(CallState.CONNECTED, call_id=1))
+    deliver(flags(call_id=1, on_hold=True))
+    deliver(call_state(CallState.CONNECTED, call_id=2))
+    assert view.current_id == 2, "a call just connected is the one shown"
+    view.calls.setCurrentRow(0)
+    assert view.hold_button.text() == "Resume"
+    view.hold_button.click()
+    assert engine.calls == [("hold", 2), ("resume", 1)]
+
+
+def test_add_call_holds_this_one_and_points_at_the_number_field(
+        qtbot: QtBot, window: MainWindow, engine: Recorder, deliver: Any) -> None:
+    view = window.call_view
+    deliver(call_state(CallState.CONNECTED, call_id=1))
+    window.tabs.setFocus()
+    view.add_button.click()
+    assert engine.calls == [("hold", 1)]
+    assert window.message.text() == ("+1 202-555-0143 is on hold. Type the second number "
+                                     "and press Call.")
+    assert window.number.hasFocus()
+    qtbot.keyClicks(window.number, "202 555 0111")
+    qtbot.keyClick(window.number, Qt.Key.Key_Return)
+    assert engine.calls[-1][:2] == ("dial", "provider")
+    deliver(call_state(CallState.CALLING, call_id=2))
+    assert view.current_id == 2 and view.calls.count() == 2
+
+
+def test_escape_hangs_up_the_call_picked_in_the_list(
+        qtbot: QtBot, window: MainWindow, engine: Recorder, deliver: Any) -> None:
+    deliver(call_state(CallState.CONNECTED, call_id=1))
+    deliver(call_state(CallState.CONNECTED, call_id=2))
+    window.call_view.calls.setCurrentRow(0)
+    qtbot.keyClick(window.number, Qt.Key.Key_Escape)
+    assert engine.calls == [("hangup", 1)]
+
+
+def test_the_quality_details_name_codec_loss_jitter_round_trip_and_mos(
+        window: MainWindow, deliver: Any) -> None:
+    deliver(call_state(CallState.CONNECTED))
+    deliver(stats(4.1))
+    details = window.call_view.quality.toolTip().splitlines()
+    assert details == ["Codec G722 (16 kHz)", "Loss in/out 0.0% / 0.0%",
+                       "Jitter 0.3 ms, jitter buffer 40 ms", "Round trip 0 ms",
+                       "R factor 93, MOS 4.10"]
+    assert window.call_view.quality.text() == "MOS 4.1 · good"
+
+
+def test_level_meters_appear_with_the_first_levels_and_follow_them(
+        window: MainWindow, deliver: Any) -> None:
+    view = window.call_view
+    deliver(call_state(CallState.CONNECTED))
+    assert not view.meters.isVisible(), "no bars before the sound pipeline measures anything"
+    deliver(AudioLevels(input_dbfs=-21.0, output_dbfs=float("-inf")))
+    assert view.meters.isVisible()
+    assert (view.microphone.level, view.speaker.level) == (-21.0, -60.0)
+    assert view.microphone.toolTip() == "-21 dBFS" and view.speaker.toolTip() == "Silent"

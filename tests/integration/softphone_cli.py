@@ -85,6 +85,7 @@ class Softphone:
     def start(self) -> Softphone:
         env = {**os.environ, "PYTHONPATH": str(REPO)}
         env.pop("SOFTPHONE_PASSWORD", None)
+        env.pop("PYTHONUNBUFFERED", None)  # stdout buffered, as in a user's pipeline
         if self.password is not None:
             env["SOFTPHONE_PASSWORD"] = self.password
         json_flag = ["--json"] if self.module == "softphone" else []
@@ -103,6 +104,8 @@ class Softphone:
         for line in self.process.stdout:
             if line.startswith("{"):
                 self.events.append(json.loads(line))
+            elif self.module == "softphone":  # --json output is for programs: nothing else
+                self.events.append({"event": "stray_output", "line": line})
 
     def wait_for(self, kind: str, timeout: float = 15.0, **fields: Any) -> dict[str, Any]:
         """The first event of `kind` whose fields match, waiting for it if need be."""

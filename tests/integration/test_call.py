@@ -162,6 +162,7 @@ def test_baresip_far_end_hears_us_and_we_hear_it(tmp_path, tone, baresip, make_k
 
     assert outcome.returncode == 0, outcome
     assert outcome.of("stats")[-1]["codec"] == "G722"
+    assert outcome.of("stray_output") == [], "--json output holds only events (pjlib's banner)"
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(440, abs=10)
     far_end.wait_event("CALL_CLOSED")
@@ -176,6 +177,7 @@ def test_echo_test_line_returns_what_we_say(tmp_path, tone):
 
     assert outcome.returncode == 0, outcome
     assert outcome.of("stats")[-1]["codec"] == "G722"
+    assert outcome.of("stray_output") == [], "--json output holds only events (pjlib's banner)"
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
 

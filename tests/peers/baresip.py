@@ -49,6 +49,7 @@ module			g722.so
 module			aufile.so
 module			aubridge.so
 module			sndfile.so
+module			srtp.so
 module_tmp		account.so
 module_app		menu.so
 module_app		ctrl_tcp.so
@@ -163,6 +164,7 @@ class Baresip(PeerProcess):
     so a provider route to it must be the full number, e.g.
     routes={"+12025550199": (HOST, far_end.port)} with user="+12025550199".
     `answer=False` leaves incoming calls ringing until `accept()`.
+    `mediaenc="srtp"` offers and accepts SRTP (SDES), "srtp-mand" insists on it.
     """
 
     name = "baresip"
@@ -175,8 +177,10 @@ class Baresip(PeerProcess):
         register: tuple[int, str, str] | None = None,
         user: str = "baresip",
         source: Path | None = None,
+        mediaenc: str | None = None,
     ) -> None:
         super().__init__(workdir)
+        self.mediaenc = mediaenc
         self.tone_hz = tone_hz
         self.source = source
         self.answer = answer
@@ -221,12 +225,13 @@ class Baresip(PeerProcess):
 
     def account(self) -> str:
         answermode = "auto" if self.answer else "manual"
+        mediaenc = f";mediaenc={self.mediaenc}" if self.mediaenc else ""
         if self.register is None:
-            return f"<sip:{self.user}@{HOST}>;answermode={answermode};regint=0"
+            return f"<sip:{self.user}@{HOST}>;answermode={answermode};regint=0{mediaenc}"
         kamailio_port, user, password = self.register
         return (
             f"<sip:{user}@{HOST}:{kamailio_port}>;auth_pass={password};"
-            f"answermode={answermode};regint=60"
+            f"answermode={answermode};regint=60{mediaenc}"
         )
 
     def ready(self) -> bool:

@@ -53,6 +53,7 @@ class Kamailio(PeerProcess):
     numbers without a route get 404.
     Registrations live in memory only, so restart() forgets them.
     With `tls`, it also listens for SIP over TLS on 127.0.0.1:`tls_port`.
+    `max_expires` caps how long a registration lasts, so clients refresh that often.
     """
 
     name = "kamailio"
@@ -66,8 +67,10 @@ class Kamailio(PeerProcess):
         routes: Mapping[str, tuple[str, int]] | None = None,
         port: int | None = None,
         tls: TlsIdentity | None = None,
+        max_expires: int = 3600,
     ) -> None:
         super().__init__(workdir)
+        self.max_expires = max_expires
         self.tls = tls
         self.tls_port = free_port() if tls else None
         self.users = dict(users)
@@ -117,6 +120,7 @@ class Kamailio(PeerProcess):
         values = {
             "PORT": str(self.port),
             "REALM": self.realm,
+            "MAX_EXPIRES": str(self.max_expires),
             "NONCE_SECRET": self._nonce_secret,
             "HTABLE_INIT": "\n".join(lines),
             "TLS_PORT": str(self.tls_port),

@@ -103,6 +103,18 @@ class PeerProcess:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait(STOP_TIMEOUT)
 
+    def kill(self) -> None:
+        """SIGKILL the peer and whatever it forked, at once: a crash, not a shutdown.
+
+        Nothing gets to say goodbye (no BYE, no TCP close by the program itself); the kernel
+        closes its sockets. start() may be called again afterwards."""
+        process = self._process
+        if process is None or process.poll() is not None:
+            return
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, signal.SIGKILL)
+        process.wait(STOP_TIMEOUT)
+
     @staticmethod
     def _wait_unreaped(pid: int, timeout: float) -> None:
         """Wait up to `timeout` for `pid` to exit, leaving it a zombie (WNOWAIT)."""

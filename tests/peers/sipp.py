@@ -126,10 +126,12 @@ class SippUAC(Sipp):
     """A test client sending one request to 127.0.0.1:`target_port`; it starts at once.
 
     `uac_register` registers `to_user`; `uac_call` calls `to_user`, and with
-    `cancel_after_ring=True` hangs up with CANCEL on 180/183. `auth` is the
+    `cancel_after_ring=True` hangs up with CANCEL on 180/183; `uac_bad_reinvite`
+    calls `to_user` directly and sends it re-INVITEs it must refuse. `auth` is the
     (user, password) for challenges and the caller's From user ("sipp"
     without). `sdp_media_port` is the RTP port its SDP offers: by default
     SIPp's own, or a test's socket to capture what the far end plays.
+    `calls` and `rate` (calls a second) make a flood of the same call.
     """
 
     def __init__(
@@ -143,14 +145,18 @@ class SippUAC(Sipp):
         sdp_media_port: int | None = None,
         host: str = HOST,
         target_host: str = HOST,
+        calls: int = 1,
+        rate: float | None = None,
     ) -> None:
-        super().__init__(workdir, scenario, host=host)
+        super().__init__(workdir, scenario, host=host, calls=calls)
         self.target_host = target_host
         user, password = auth or ("sipp", "")
         self.extra_args = ["-s", to_user, "-au", user, "-ap", password, "-key", "caller", user]
         self.extra_args += ["-key", "sdp_media_port", str(sdp_media_port or self.media_port)]
         if cancel_after_ring:
             self.extra_args += ["-set", "cancel_after_ring", "yes"]
+        if rate is not None:
+            self.extra_args += ["-r", f"{rate:g}"]
         self.target_port = target_port
 
     def command(self) -> list[str]:

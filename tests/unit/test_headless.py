@@ -150,8 +150,13 @@ def test_final_stats_for_a_person(rtt_ms: float | None, rtt_text: str) -> None:
     stats = dataclasses.replace(STATS, rtt_ms=rtt_ms)
     assert final_stats(False, stats) == (
         "Quality: MOS 4.39 (G722), loss in/out 0.0%/1.6%, jitter 0.3 ms, "
-        f"RTT {rtt_text}\n"
+        f"RTT {rtt_text}; audio not encrypted\n"
     )
+
+
+def test_final_stats_say_when_the_audio_was_encrypted() -> None:
+    stats = dataclasses.replace(STATS, srtp="AES_CM_128_HMAC_SHA1_80")
+    assert final_stats(False, stats).endswith("; audio encrypted (AES_CM_128_HMAC_SHA1_80)\n")
 
 
 def test_final_stats_are_not_repeated_in_json() -> None:

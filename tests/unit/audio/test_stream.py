@@ -10,6 +10,7 @@ from collections.abc import Callable, Iterator
 import numpy as np
 import pytest
 
+import softphone.audio.host as audio_host
 import softphone.audio.stream as stream
 from softphone.audio.devices import AudioDevice, AudioDeviceError, DeviceChoice
 from softphone.audio.levels import SILENCE_DBFS
@@ -247,8 +248,8 @@ def test_a_lost_device_means_silence_a_report_and_then_the_system_default(
 def test_a_device_whose_callbacks_stop_is_lost(
     reports: Reports, fast_watch: None, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    monkeypatch.setattr(stream, "START_GRACE", 0.2)
-    monkeypatch.setattr(stream, "STALL_LIMIT", 0.1)
+    monkeypatch.setattr(audio_host, "START_GRACE", 0.2)
+    monkeypatch.setattr(audio_host, "STALL_LIMIT", 0.1)
     first, second = FakeHost(), FakeHost()
     with pipeline_with(iter([first, second]), reports):
         reports.wait_for(lambda: bool(reports.problems))  # no callback ever came

@@ -190,3 +190,16 @@ def test_thousands_of_broken_lines_are_counted_but_not_all_listed(
 def test_a_missing_file_is_reported_by_name(store: ContactStore, tmp_path: Path) -> None:
     with pytest.raises(ContactImportError, match=r"missing\.vcf can't be read"):
         import_contacts(store, tmp_path / "missing.vcf")
+
+
+def test_on_entry_is_called_for_every_entry_read_in_both_passes(
+    store: ContactStore, tmp_path: Path
+) -> None:
+    nameless = "BEGIN:VCARD\nVERSION:3.0\nEND:VCARD\n"
+    path = write_vcard(tmp_path / "contacts.vcf", GOOGLE_VCARD_3, nameless, RFC_VCARD_4)
+    read: list[int] = []
+
+    report = import_contacts(store, path, on_entry=lambda: read.append(store.count()))
+
+    assert (report.added, report.skipped) == (2, 1)
+    assert read == [0, 0, 0, 0, 1, 1]  # counted first, then imported one by one

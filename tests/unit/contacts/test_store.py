@@ -213,3 +213,16 @@ def test_a_damaged_contacts_file_is_set_aside(store_path: Path) -> None:
         assert store.recovery.kept_as.read_bytes() == b"\x00garbage" * 1000
         assert store.all() == []
         store.add(ADA)
+
+
+def test_reads_never_wait_for_a_long_write_on_another_connection(
+        book: ContactStore, store_path: Path) -> None:
+    """An import writes in one long transaction on a connection of its own; meanwhile the
+    window searches and the history writer looks callers up, and neither may be kept waiting
+    (SQLite would give up after its busy timeout, and the incoming call would go unrecorded)."""
+    with ContactStore.open(store_path, default_country="US") as importer, importer.batch():
+        importer.add(Contact("Carol Not Yet", (ContactNumber("+1 202 555 0177", "mobile"),)))
+        assert book.lookup_name("+12025550143") == book.search("ada")[0]
+        assert book.search("carol") == []
+        assert book.get(book.search("ada")[0].id).name == "Ada Lovelace"
+    assert [contact.name for contact in book.search("carol")] == ["Carol Not Yet"]

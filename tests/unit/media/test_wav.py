@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+import stat
 import struct
 import sys
 import wave
@@ -12,7 +13,14 @@ import numpy as np
 import pytest
 
 from softphone.media.frames import CLOCK_RATE, FRAME_BYTES, FRAME_SAMPLES, SILENT_FRAME
-from softphone.media.wav import WavError, WavRecorder, WavSource, load_wav
+from softphone.media.wav import (
+    WavError,
+    WavRecorder,
+    WavSource,
+    load_wav,
+    repair_wav_header,
+    wav_header,
+)
 from tests.unit.conftest import WavWriter
 
 SECONDS = 0.5
@@ -251,3 +259,30 @@ def test_recorder_on_unwritable_path_prints_no_traceback(
         WavRecorder(tmp_path / where)
     gc.collect()
     assert [repr(hook.exc_value) for hook in unraisable] == []
+
+
+def test_recordings_are_readable_by_the_user_only(tmp_path: Path) -> None:
+    path = tmp_path / "call.wav"
+    path.write_bytes(b"")
+    path.chmod(0o644)  # an older file of the same name: its mode must not leak through
+    recorder = WavRecorder(path)
+    recorder.close()
+    assert stat.S_IMODE(path.stat().st_mode) == 0o600
+
+
+@pytest.mark.parametrize("extra", [0, 1], ids=["whole-samples", "cut-mid-sample"])
+def test_a_header_left_without_sizes_is_repaired_from_the_audio_on_disk(
+        tmp_path: Path, extra: int) -> None:
+    """What pjmedia's recorder leaves when its last write failed: sizes of zero."""
+    audio = b"\x10\x00" * (3 * FRAME_SAMPLES)
+    path = tmp_path / "call.wav"
+    path.write_bytes(wav_header(0) + audio + b"\x01" * extra)
+    repair_wav_header(path)
+    assert recorded(path) == ((1, 2, CLOCK_RATE), audio)
+
+
+def test_repairing_leaves_a_file_that_is_not_a_canonical_wav_alone(tmp_path: Path) -> None:
+    path = tmp_path / "notes.wav"
+    path.write_bytes(b"RIFX" + bytes(100))
+    repair_wav_header(path)
+    assert path.read_bytes() == b"RIFX" + bytes(100)
