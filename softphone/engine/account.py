@@ -77,6 +77,10 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     # UDP/TCP too, where they are as private as the SIP signalling (the README says so).
     cfg.mediaConfig.srtpSecureSignaling = 0
     cfg.natConfig.iceEnabled = False
+    # Behind a home router, the registrar's Via received/rport tells pjsua our public address;
+    # it already puts it in Contact, and with this in the SDP's c= line too, so a far end that
+    # sends audio where the SDP says (most do) is heard (tests/integration/reliability/test_nat).
+    cfg.natConfig.sdpNatRewriteUse = 1
     cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
     cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
     return cfg

@@ -5,17 +5,20 @@ from __future__ import annotations
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import QListWidget, QListWidgetItem, QWidget
 
+from softphone.ui.caller import Caller, Callers
 from softphone.ui.session import CallInfo
 
 CALL = Qt.ItemDataRole.UserRole  # the call id of a line
 
 
-def call_line(info: CallInfo) -> str:
-    """"+1 202-555-0143 — On hold · recording": who, how it stands, and what else is on."""
+def call_line(info: CallInfo, caller: Caller) -> str:
+    """"Ada Lovelace — On hold · recording", and "+1 202-555-0143" under it: who, how it
+    stands, what else is on, and the number (unless the name already is the number)."""
     extras = [word for word, on in (("in conference", info.flags and info.flags.conference),
                                     ("recording", info.flags and info.flags.recording))
               if on]
-    return " · ".join([f"{info.who} — {info.status}", *extras])
+    line = " · ".join([f"{caller.name} — {info.status}", *extras])
+    return f"{line}\n{caller.number}" if caller.number else line
 
 
 class CallList(QListWidget):
@@ -29,11 +32,12 @@ class CallList(QListWidget):
         self.setMaximumHeight(90)
         self.currentItemChanged.connect(self._picked)
 
-    def show_calls(self, calls: list[CallInfo], current_id: int | None) -> None:
+    def show_calls(self, calls: list[CallInfo], current_id: int | None,
+                   callers: Callers) -> None:
         self.blockSignals(True)
         self.clear()
         for info in calls:
-            item = QListWidgetItem(call_line(info))
+            item = QListWidgetItem(call_line(info, callers.of_call(info)))
             item.setData(CALL, info.call_id)
             self.addItem(item)
             if info.call_id == current_id:

@@ -18,6 +18,7 @@ from softphone.engine import EngineError
 from softphone.events import AudioLevels, CallState, CallStateChanged, CallStats, TransferProgress
 from softphone.phone import Phone
 from softphone.ui.call_list import CallList
+from softphone.ui.caller import Callers
 from softphone.ui.conference import ConferencePanel
 from softphone.ui.level_meter import LevelMeter
 from softphone.ui.recording import RecordingSign, new_recording_path
@@ -39,11 +40,14 @@ class CallView(QWidget):
     It decides what the user's press means (Resume on one call holds the others) and hands
     the Phone commands to `run`, which belongs to the window: one place shows what a command
     refused. `note` is a sentence for the window's message line; `dial_another` asks the
-    window for its number field, where the second call of "Add call" is typed.
+    window for its number field, where the second call of "Add call" is typed. Callers are
+    named from `contacts` (the name, the number under it); without it there is no "Add to
+    contacts" button.
     """
 
     note = Signal(str)
     dial_another = Signal()
+    add_contact = Signal(str, str)  # (number, name): the window opens the contact editor
 
     def __init__(self, session: Session, run: Runner, contacts: ContactStore | None = None,
                  parent: QWidget | None = None) -> None:
@@ -52,8 +56,11 @@ class CallView(QWidget):
         self.run = run
         self.current_id: int | None = None
         self.transfer_status = ""
+        self.contacts = contacts
+        self.callers = Callers(contacts)
         self.calls = CallList()
         self.who = self._label("call_who", 18)
+        self.number = self._label("call_number", 0)
         self.state = self._label("call_state", 0)
         self.timer = self._label("call_timer", 0)
         self.quality = self._label("call_quality", 0)
@@ -66,6 +73,8 @@ class CallView(QWidget):
         self.transfer_button = self._button("Transfer…", self._open_transfer, checkable=True)
         self.merge_button = self._button("Merge calls", self._merge)
         self.merge_button.setToolTip("Join the calls into a conference: everyone hears everyone")
+        self.add_contact_button = self._button("Add to contacts", self._add_to_contacts)
+        self.add_contact_button.setObjectName("call_add_contact")
         self.hang_up_button = self._button("Hang up", self._hang_up)
         self.hang_up_button.setObjectName("hang_up")
         self.hang_up_button.setStyleSheet("background: #c0392b; color: white; padding: 6px;")
@@ -88,17 +97,23 @@ class CallView(QWidget):
         """Re-render from the session: the list, the conference, then the chosen call (the
         newest if the one shown has ended)."""
         calls = self.session.calls
+        if not calls:
+            self.callers.forget()  # the next call reads the contacts as they then are
         if self.current_id not in calls:
             self.current_id = max(calls, default=None)
             self.transfer_button.setChecked(False)
         ordered = [calls[call_id] for call_id in sorted(calls)]
-        self.calls.show_calls(ordered, self.current_id)
+        self.calls.show_calls(ordered, self.current_id, self.callers)
         self.conference.show_members([info for info in ordered if in_conference(info)])
         self.setVisible(bool(calls))
         info = self.current
         if info is None:
             return
-        self.who.setText(info.who)
+        caller = self.callers.of_call(info)
+        self.who.setText(caller.name)
+        self.number.setText(caller.number)
+        self.number.setVisible(bool(caller.number))
+        self.add_contact_button.setVisible(self.contacts is not None and caller.addable)
         self.state.setText(info.status)
         self._show_quality(info.stats)
         self._show_buttons(info, [other for other in ordered if other is not info])
@@ -128,6 +143,11 @@ class CallView(QWidget):
         self.quality.setToolTip(quality_details(stats) if stats else "")
         colour = QUALITY_COLOURS[quality_label(stats.mos)] if stats else "inherit"
         self.quality.setStyleSheet(f"color: {colour};")
+
+    def contacts_changed(self) -> None:
+        """A contact was saved (say, from "Add to contacts"): name the callers again."""
+        self.callers.forget()
+        self.refresh()
 
     def _show(self, call_id: int) -> None:
         self.current_id = call_id
@@ -236,8 +256,16 @@ class CallView(QWidget):
         else:
             held = self._ask(lambda phone: phone.hold(call_id))
         if held:
-            self.note.emit(f"{info.who} is on hold. Type the second number and press Call.")
+            self.note.emit(f"{self.callers.of_call(info).name} is on hold. Type the second "
+                           "number and press Call.")
             self.dial_another.emit()
+
+    def _add_to_contacts(self) -> None:
+        if (info := self.current) is None:
+            return
+        caller = self.callers.of_call(info)
+        if caller.target is not None:
+            self.add_contact.emit(caller.target, info.state.remote_name)
 
     def _merge(self) -> None:
         talking = [call_id for call_id, info in sorted(self.session.calls.items())
@@ -315,8 +343,9 @@ class CallView(QWidget):
         layout = QVBoxLayout(self)
         layout.setContentsMargins(0, 0, 0, 0)
         layout.addWidget(self.calls)
-        for label in (self.who, self.state, self.timer):
+        for label in (self.who, self.number, self.state, self.timer):
             layout.addWidget(label)
+        layout.addWidget(self.add_contact_button, 0, Qt.AlignmentFlag.AlignCenter)
         badges = QHBoxLayout()
         badges.addStretch(1)
         badges.addWidget(self.quality)

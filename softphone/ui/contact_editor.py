@@ -34,6 +34,7 @@ from softphone.contacts.matching import normalised
 from softphone.contacts.model import normalise_label
 from softphone.contacts.store import ContactStore
 from softphone.numbers import DialError, parse_target
+from softphone.storage import DatabaseLocked
 from softphone.ui.wording import sentence
 
 LABELS = (MOBILE, HOME, WORK, OTHER)
@@ -258,6 +259,9 @@ class ContactEditor(QDialog):
             self.setWindowTitle("New contact")
             return ("This contact was deleted meanwhile. Press Save again to add it back as a "
                     "new contact.")
+        except DatabaseLocked as error:
+            return (f"The contact was not saved: {sentence(error)} Everything you typed is "
+                    "still here; press Save again once that program lets go of it.")
         except (sqlite3.Error, OSError) as error:
             return (f"The contact could not be saved ({error}). Everything you typed is still "
                     "here; try Save again.")

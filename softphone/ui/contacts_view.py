@@ -12,7 +12,7 @@ from collections.abc import Callable
 from dataclasses import replace
 from pathlib import Path
 
-from PySide6.QtCore import QEvent, QObject, QPoint, Qt
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, Signal
 from PySide6.QtGui import QKeyEvent, QKeySequence, QShowEvent
 from PySide6.QtWidgets import (
     QAbstractItemView,
@@ -72,8 +72,11 @@ class ContactsView(QWidget):
     """One row per number, the contact's name and star on its first; favourites come first.
 
     While an import runs (on its own thread and connection) the list can be read and searched,
-    but not changed: the import holds the file's write lock until it ends.
+    but not changed: the import holds the file's write lock until it ends. `changed` fires
+    after contacts were saved, deleted or imported here: other views name callers by them.
     """
+
+    changed = Signal()
 
     def __init__(self, store: ContactStore, dial: Callable[[str], None]) -> None:
         super().__init__()
@@ -293,6 +296,7 @@ class ContactsView(QWidget):
     def _saved(self) -> None:
         saved = self.editor.saved if self.editor else None
         if saved is not None:
+            self.changed.emit()
             self.status.setText(f"Saved {saved.display_name}.")
             self.list.clearSelection()
             self.refresh()
@@ -317,6 +321,7 @@ class ContactsView(QWidget):
         except sqlite3.Error as error:
             self.status.setText(f"The address book could not be changed: {sentence(error)}")
         else:
+            self.changed.emit()
             self.refresh()
             return True
         self.refresh()
@@ -324,6 +329,7 @@ class ContactsView(QWidget):
 
     def _imported(self, report: ImportReport) -> None:
         self.job = None
+        self.changed.emit()
         self.status.setText(report.summary)
         self.refresh()
         self.report = ImportReportDialog(report, self)

@@ -7,6 +7,7 @@ delay, once the writer has had time to write it.
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 from datetime import datetime
 
@@ -16,6 +17,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QHBoxLayout,
     QHeaderView,
+    QLabel,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -24,11 +26,14 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from softphone.contacts import Contact, ContactStore
 from softphone.events import Direction
 from softphone.history import CallFilter, CallRecord, HistoryStore, Outcome
 from softphone.numbers import display_number
+from softphone.storage import StorageError
+from softphone.ui.caller import contact_of
 from softphone.ui.session import Session
-from softphone.ui.wording import elapsed, quality_label
+from softphone.ui.wording import elapsed, quality_label, sentence
 
 RELOAD_DELAY_MS = 500
 SHOWN_LIMIT = 500
@@ -48,8 +53,11 @@ OUTCOME_WORDS = {
 FILTERS = (("All calls", CallFilter.ALL), ("Missed", CallFilter.MISSED))
 
 
-def party(record: CallRecord) -> str:
-    shown = record.contact_name or record.remote_name or record.number
+def party(record: CallRecord, contact: Contact | None = None) -> str:
+    """The contact's name as it is now (a caller added to the contacts after the call is named
+    too), else as it was at the time of the call, else what the caller sent, else the number."""
+    shown = ((contact.display_name if contact else "") or record.contact_name
+             or record.remote_name or record.number)
     return display_number(shown) if shown else "Withheld number"
 
 
@@ -64,10 +72,10 @@ def when(started: datetime, now: datetime | None = None) -> str:
     return local.strftime("%d %b %Y")
 
 
-def row_texts(record: CallRecord) -> list[str]:
+def row_texts(record: CallRecord, contact: Contact | None = None) -> list[str]:
     arrow = "↙ In" if record.direction is Direction.INCOMING else "↗ Out"
     duration = elapsed(record.duration) if record.outcome is Outcome.ANSWERED else ""
-    return [arrow, party(record), when(record.started_at), duration,
+    return [arrow, party(record, contact), when(record.started_at), duration,
             OUTCOME_WORDS[record.outcome]]
 
 
@@ -91,14 +99,22 @@ class HistoryView(QWidget):
 
     def __init__(self, store: HistoryStore, dial: Callable[[str], None],
                  session: Session | None = None,
-                 add_contact: Callable[[str, str], None] | None = None) -> None:
+                 add_contact: Callable[[str, str], None] | None = None,
+                 contacts: ContactStore | None = None) -> None:
         """`add_contact(number, name)` opens the contact editor for a caller not in the
-        contacts; without it there is no "Add to contacts" button."""
+        contacts; without it there is no "Add to contacts" button. Callers are named from
+        `contacts` as they are when the list is read."""
         super().__init__()
         self.store = store
+        self.contacts = contacts
         self._dial = dial
         self._add_contact = add_contact
         self.unseen = 0
+        self.named: dict[str, Contact | None] = {}  # number -> its contact, as last read
+        self.status = QLabel()
+        self.status.setObjectName("history_status")
+        self.status.setWordWrap(True)
+        self.status.hide()
         self.filter = QComboBox()
         self.filter.setObjectName("history_filter")
         for text, which in FILTERS:
@@ -131,13 +147,23 @@ class HistoryView(QWidget):
         return tab_title(self.unseen)
 
     def reload(self) -> None:
-        """Read the calls again; when the list is on screen its missed calls count as seen."""
+        """Read the calls again; when the list is on screen its missed calls count as seen.
+        A file another program holds locked is said above the list, which stays as it was
+        (and the missed calls unseen) until a later reload gets through."""
+        self._say("")
         if self.isVisible():
-            self.store.mark_missed_seen()
+            self._attempt(self.store.mark_missed_seen, "")
+        self._attempt(self._read, "The list shows the calls as they were.")
+
+    def _read(self) -> None:
         self.unseen = self.store.unseen_missed()
+        records = self.store.calls(self.filter.currentData(), limit=SHOWN_LIMIT)
+        numbers = {record.number for record in records if record.number}
+        self.named = {number: contact_of(number, self.contacts) for number in numbers}
         self.list.clear()
-        for record in self.store.calls(self.filter.currentData(), limit=SHOWN_LIMIT):
-            item = QTreeWidgetItem(self.list, row_texts(record))
+        for record in records:
+            contact = self.named.get(record.number) if record.number else None
+            item = QTreeWidgetItem(self.list, row_texts(record, contact))
             item.setData(0, RECORD, record)
             for column in range(self.list.columnCount()):
                 item.setToolTip(column, details(record))
@@ -170,14 +196,28 @@ class HistoryView(QWidget):
 
     def _delete(self) -> None:
         record = self.selected()
-        if record is not None:
-            self.store.delete(record.id)
+        if record is not None and self._attempt(lambda: self.store.delete(record.id),
+                                                "The call was not deleted."):
             self.reload()
 
     def _clear(self) -> None:
-        if self.confirm("Forget every call in the history? This cannot be undone."):
-            self.store.clear()
+        if self.confirm("Forget every call in the history? This cannot be undone.") and \
+                self._attempt(self.store.clear, "Nothing was forgotten."):
             self.reload()
+
+    def _attempt(self, action: Callable[[], object], outcome: str) -> bool:
+        """Run a read or a change of the history; a failure is said (what went wrong, then
+        `outcome`), never raised into Qt."""
+        try:
+            action()
+        except (StorageError, sqlite3.Error) as error:
+            self._say(f"{sentence(error)} {outcome}".strip())
+            return False
+        return True
+
+    def _say(self, text: str) -> None:
+        self.status.setText(text)
+        self.status.setVisible(bool(text))
 
     def _to_contacts(self) -> None:
         record = self.selected()
@@ -189,7 +229,7 @@ class HistoryView(QWidget):
         self.call_back.setEnabled(record is not None and bool(record.call_back_target))
         self.delete.setEnabled(record is not None)
         self.to_contacts.setEnabled(record is not None and bool(record.number)
-                                    and record.contact_id is None)
+                                    and self.named.get(record.number or "") is None)
 
     def _lay_out(self) -> None:
         buttons = QHBoxLayout()
@@ -199,5 +239,6 @@ class HistoryView(QWidget):
         buttons.addWidget(self.clear_all)
         layout = QVBoxLayout(self)
         layout.addWidget(self.filter)
+        layout.addWidget(self.status)
         layout.addWidget(self.list)
         layout.addLayout(buttons)

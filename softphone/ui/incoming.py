@@ -15,6 +15,7 @@ from softphone.contacts import ContactStore
 from softphone.engine import EngineError
 from softphone.events import CallState, IncomingCall
 from softphone.numbers import display_number
+from softphone.ui.caller import contact_of, identify
 from softphone.ui.session import Session
 from softphone.ui.wording import sentence
 
@@ -40,10 +41,9 @@ class Ringing(Answering, Protocol):
 def caller_of(call: IncomingCall, contacts: ContactStore | None) -> str:
     """Who is calling, as a person knows them: the contact's name, else the name the caller
     sent, else the number (formatted), else the SIP address."""
-    contact = contacts.lookup_name(call.remote_uri) if contacts is not None else None
-    if contact is not None and contact.display_name:
-        return contact.display_name
-    return call.remote_name or display_number(call.remote_number) or call.remote_uri
+    country = contacts.default_country if contacts is not None else None
+    return identify(call.remote_uri, call.remote_name, contact_of(call.remote_uri, contacts),
+                    country, call.remote_number).name
 
 
 class IncomingCallPopup(QWidget):

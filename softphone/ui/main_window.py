@@ -79,8 +79,8 @@ class MainWindow(QMainWindow):
         self.tabs = QTabWidget()
         self.contacts_view = ContactsView(contacts, self._dial_listed) if contacts else None
         add_contact = self.contacts_view.add_to_contacts if self.contacts_view else None
-        self.history_view = (HistoryView(history, self._dial_listed, session, add_contact)
-                             if history else None)
+        self.history_view = (HistoryView(history, self._dial_listed, session, add_contact,
+                                         contacts) if history else None)
         self._lay_out()
         self._connect()
         self._account_chosen()
@@ -205,6 +205,11 @@ class MainWindow(QMainWindow):
         self.pad.pressed.connect(self._key)
         self.call_view.note.connect(self.note)
         self.call_view.dial_another.connect(self.number.setFocus)
+        if (contacts_view := self.contacts_view) is not None:
+            self.call_view.add_contact.connect(contacts_view.add_to_contacts)
+            contacts_view.changed.connect(self.call_view.contacts_changed)
+            if self.history_view is not None:
+                contacts_view.changed.connect(self.history_view.reload)
         self.session.bridge.engine_problem.connect(self._said)
         self.session.bridge.transfer_requested.connect(self._transfer_requested)
         self.session.call_ended.connect(self._ended)

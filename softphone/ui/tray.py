@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable
 
 from PySide6.QtWidgets import QInputDialog, QMenu, QSystemTrayIcon
@@ -9,6 +10,7 @@ from PySide6.QtWidgets import QInputDialog, QMenu, QSystemTrayIcon
 from softphone.contacts import Contact, ContactStore
 from softphone.engine import EngineError
 from softphone.numbers import display_number
+from softphone.storage import StorageError
 from softphone.ui.do_not_disturb import DoNotDisturb
 from softphone.ui.incoming import IncomingCalls
 from softphone.ui.main_window import MainWindow
@@ -20,13 +22,11 @@ FAVOURITES_SHOWN = 20
 NOTIFICATION_MS = 15000  # about as long as a provider lets a call ring
 
 
-def favourite_entries(contacts: list[Contact]) -> list[tuple[str, str]]:
+def favourite_entries(favourites: list[Contact]) -> list[tuple[str, str]]:
     """(menu text, what to dial) for every number and SIP address of the favourites: the name
     and the number formatted, with the number's label when the contact has several."""
     entries = []
-    for contact in contacts:
-        if not contact.favourite:
-            continue
+    for contact in favourites:
         targets = [(number.label, number.e164 or number.typed.strip())
                    for number in contact.numbers]
         targets += [("SIP", uri) for uri in contact.sip_uris]
@@ -137,9 +137,17 @@ class Tray(QSystemTrayIcon):
         self.show_window.setText("Hide window" if self.window.isVisible() else "Show window")
 
     def _fill_favourites(self) -> None:
+        """An address book that can't be read is said inside the submenu, in place of the
+        favourites."""
         self.favourites.clear()
-        contacts = self.contacts.all() if self.contacts is not None else []
-        for text, target in favourite_entries(contacts):
+        try:
+            favourites = (self.contacts.favourites(FAVOURITES_SHOWN)
+                          if self.contacts is not None else [])
+        except (StorageError, sqlite3.Error) as error:
+            self.favourites.addAction(sentence(error)).setEnabled(False)
+            self.favourites.setEnabled(True)
+            return
+        for text, target in favourite_entries(favourites):
             self.favourites.addAction(text, lambda target=target: self.window.dial_text(target))
         self.favourites.setEnabled(bool(self.favourites.actions()))
 

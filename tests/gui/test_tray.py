@@ -212,7 +212,7 @@ def test_a_favourite_in_the_tray_menu_is_dialled_and_connects(
     steps = steps_of(outcome)
     assert steps["favourites"]["shown"] == ["Ada Lovelace: +1 202-555-0143"]
     assert steps["call"]["shown"] == "Connected", outcome
-    assert steps["call"]["who"] == "+1 202-555-0143"
+    assert steps["call"]["who"] == "Ada Lovelace", "named from the contacts"
     assert steps["call"]["tooltip"] == "Softphone: in a call"
     assert steps["ended"]["shown"] == "You hung up."
 

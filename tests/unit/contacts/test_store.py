@@ -117,6 +117,16 @@ def test_search(book: ContactStore, query: str, expected: list[str]) -> None:
     assert names(book.search(query)) == expected
 
 
+def test_favourites_are_only_the_starred_contacts_by_name_up_to_the_limit(
+        book: ContactStore) -> None:
+    assert names(book.favourites()) == ["Bjørn Ødegård"]
+    book.add(replace(EMILE, name="Ælfred", favourite=True))
+    book.add(replace(ADA, favourite=True))
+    assert names(book.favourites()) == ["Ada Lovelace", "Ælfred", "Bjørn Ødegård"]
+    assert names(book.favourites(limit=2)) == ["Ada Lovelace", "Ælfred"]
+    assert book.favourites()[0].numbers[1].e164 == "+442079460958", "whole contacts"
+
+
 def test_search_puts_favourites_first(book: ContactStore) -> None:
     book.add(Contact("Aaron Ødegård", favourite=False))
 
