@@ -105,9 +105,11 @@ class Phone:
         return pipeline
 
     def _meter(self, pipeline: AudioPipeline, interval: float) -> None:
-        """Levels for the UI's meters while this pipeline is the one in use."""
+        """Levels for the UI's meters while this pipeline is the one in use and a call is
+        there to show them (between calls nobody looks, and the GUI thread may sleep)."""
         while self._pipeline is pipeline:
-            self._on_event(AudioLevels(*pipeline.levels()))
+            if self.engine.has_calls:
+                self._on_event(AudioLevels(*pipeline.levels()))
             time.sleep(interval)
 
     def start_ringing(self) -> None:
@@ -183,6 +185,11 @@ class Phone:
         `password` or else the stored one; the outcome arrives as RegistrationChanged.
         Raises CredentialError or EngineError."""
         self.engine.add_account(account, password or self._password_for(account), True)  # renew
+
+    def network_changed(self) -> None:
+        """Re-register from the new address and move calls to it. The engine notices address
+        changes by itself within seconds; this is for a front end that hears of one first."""
+        self.engine.handle_ip_change()
 
     def reset_accounts(self, names: Collection[str]) -> None:
         """After trying unsaved account settings: each named account as the config has it

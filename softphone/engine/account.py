@@ -83,6 +83,12 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     cfg.natConfig.sdpNatRewriteUse = 1
     cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
     cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
+    # On a network change (engine/netwatch.py) calls are kept: re-INVITEd with new media
+    # sockets and our new address in Contact and Via, so the far end follows us.
+    cfg.ipChangeConfig.hangupCalls = False
+    cfg.ipChangeConfig.shutdownTp = True
+    cfg.ipChangeConfig.reinviteFlags = (pj.PJSUA_CALL_REINIT_MEDIA | pj.PJSUA_CALL_UPDATE_CONTACT
+                                        | pj.PJSUA_CALL_UPDATE_VIA)
     return cfg
 
 

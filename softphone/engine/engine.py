@@ -34,6 +34,7 @@ from softphone.engine import control
 from softphone.engine.account import SoftAccount, build_config
 from softphone.engine.call import SoftCall
 from softphone.engine.flood import FloodBrake
+from softphone.engine.netwatch import WATCH_SECONDS, NetworkWatch
 from softphone.engine.port import DevicePort
 from softphone.engine.routing import apply_routing
 from softphone.engine.tones import CallWaitingTone
@@ -126,6 +127,7 @@ class Engine:
         self._transports: Transports | None = None
         self._waker: Waker | None = None
         self._flood_brake = FloodBrake()
+        self._network_watch: NetworkWatch | None = None
 
     # ---- lifecycle -------------------------------------------------------------------------
 
@@ -173,6 +175,8 @@ class Engine:
         self._device = DevicePort()
         self._waiting_tone = CallWaitingTone(self._device)
         self.after(1.0, self._watch_calls)
+        self._network_watch = NetworkWatch(self._handle_ip_change)
+        self.after(WATCH_SECONDS, self._watch_network)
 
     def _endpoint_config(self) -> pj.EpConfig:
         cfg = pj.EpConfig()
@@ -355,6 +359,30 @@ class Engine:
             return self._transports.local_name(transport_id)
 
         return self._run_on_engine(find)
+
+    def handle_ip_change(self) -> None:
+        """The network changed (the watcher below notices by itself; a front end may also
+        say so): re-register every account from the new address and re-INVITE calls to it."""
+        self._run_on_engine(self._handle_ip_change)
+
+    def _handle_ip_change(self) -> None:
+        """pjsua drops TCP/TLS connections bound to the old address, then works through each
+        account as its ipChangeConfig says (engine/account.py): re-registers, then re-INVITEs
+        its calls. The registrations that follow are reported even when nothing else
+        changed."""
+        log.info("network address changed: re-registering")
+        for account in self._accounts.values():
+            account.last_reported = None
+        change = pj.IpChangeParam()
+        # Restarting the listeners would rebind them to new ports on every interface: the
+        # waker's loopback socket (engine/wake.py) among them. Our SIP sockets are bound to
+        # every interface or to loopback already, so they outlive the change as they are.
+        change.restartListener = False
+        self._endpoint.handleIpChange(change)
+
+    def _watch_network(self) -> None:
+        self._network_watch.check()
+        self.after(WATCH_SECONDS, self._watch_network)
 
     def set_codecs(self, order: tuple[str, ...]) -> None:
         self._run_on_engine(lambda: self._apply_codecs(order))
@@ -585,6 +613,12 @@ class Engine:
 
     def route_audio(self) -> None:
         apply_routing(self._device, self._calls.values())
+
+    @property
+    def has_calls(self) -> bool:
+        """Whether any call exists. Read from any thread: the answer may be a moment old,
+        which is all a level meter deciding whether anyone is listening needs."""
+        return bool(self._calls)
 
     def calls_changed(self) -> None:
         """Beep in our ear while a second caller rings during a conversation."""

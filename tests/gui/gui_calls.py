@@ -18,9 +18,8 @@ from PySide6.QtCore import Qt
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QApplication
 
-from softphone.config import load_config
 from softphone.ui.app import Desktop
-from tests.gui.gui_flow import report, wait_for
+from tests.gui.gui_flow import report, run_desktop, wait_for
 
 
 def conference(app: QApplication, desktop: Desktop, first: str, second: str) -> None:
@@ -82,18 +81,7 @@ FLOWS: dict[str, Callable[[QApplication, Desktop, str, str], None]] = {
 
 
 def main(flow: str, config: str, first: str, second: str) -> int:
-    app = QApplication([sys.argv[0]])
-    desktop = Desktop(load_config(Path(config)))
-    desktop.start()
-    try:
-        wait_for(app, lambda: desktop.session.any_registered)
-        FLOWS[flow](app, desktop, first, second)
-    except TimeoutError as error:
-        report("timeout", str(error), message=desktop.window.message.text())
-        return 1
-    finally:
-        desktop.shutdown()
-    return 0
+    return run_desktop(Path(config), lambda app, desktop: FLOWS[flow](app, desktop, first, second))
 
 
 if __name__ == "__main__":

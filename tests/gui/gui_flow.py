@@ -1,10 +1,16 @@
-"""Runs the desktop app on the real engine under offscreen Qt and uses it like a person: wait
-for the account to register, type NUMBER, press Enter, wait for "Connected", press Esc.
+"""Runs the desktop app on the real engine under offscreen Qt and uses it like a person.
+
+`dial`: wait for the account to register, type NUMBER, press Enter, wait for "Connected",
+press Esc, find the call at the top of History. `answer`: wait to be registered, and when the
+incoming-call popup comes up press its Answer, wait for "Connected", wait for the caller to
+hang up, find the call in History.
 
 Prints one JSON object per step ({"step": ..., "shown": what the window showed}) so the test
-in the parent process can check them; pjsua allows one endpoint per process, hence a process.
+in the parent process can check them (and drive the far end between steps); pjsua allows one
+endpoint per process, hence a process.
 
-    python -m tests.gui.gui_flow CONFIG NUMBER
+    python -m tests.gui.gui_flow CONFIG dial NUMBER
+    python -m tests.gui.gui_flow CONFIG answer
 """
 
 from __future__ import annotations
@@ -18,7 +24,7 @@ from pathlib import Path
 
 from PySide6.QtCore import QEventLoop, Qt
 from PySide6.QtTest import QTest
-from PySide6.QtWidgets import QApplication
+from PySide6.QtWidgets import QApplication, QSystemTrayIcon
 
 from softphone.config import load_config
 from softphone.ui.app import Desktop
@@ -26,24 +32,69 @@ from softphone.ui.app import Desktop
 STEP_TIMEOUT = 15.0
 
 
-def main(config: str, number: str) -> int:
-    app = QApplication([sys.argv[0]])
-    desktop = Desktop(load_config(Path(config)))
+def main(config: str, flow: str, *args: str) -> int:
+    return run_desktop(Path(config), lambda app, desktop: to_history(app, desktop, flow, *args))
+
+
+def to_history(app: QApplication, desktop: Desktop, flow: str, *args: str) -> None:
+    """The flow, then what the window shows once the call is over."""
     window = desktop.window
+    report("account", window.accounts.state.text())
+    FLOWS[flow](app, desktop, *args)
+    wait_for(app, lambda: not desktop.session.calls)
+    report("ended", window.message.text())
+    history = window.history_view.list
+    wait_for(app, lambda: history.topLevelItemCount() > 0)
+    top = history.topLevelItem(0)
+    report("history", top.text(4), who=top.text(1), direction=top.text(0))
+
+
+def dial(app: QApplication, desktop: Desktop, number: str) -> None:
+    window = desktop.window
+    QTest.keyClicks(window.number, number)
+    report("typed", window.number.text())
+    QTest.keyClick(window.number, Qt.Key.Key_Return)
+    wait_for(app, lambda: window.call_view.state.text() == "Connected")
+    report("call", window.call_view.state.text(), who=window.call_view.who.text())
+    QTest.keyClick(window.number, Qt.Key.Key_Escape)
+
+
+def answer(app: QApplication, desktop: Desktop) -> None:
+    """The far end hangs up by itself once it has seen the call answered."""
+    wait_for(app, lambda: bool(desktop.incoming.popups))
+    popup = next(iter(desktop.incoming.popups.values()))
+    report("popup", popup.caller.text(), on_top=str(popup.isVisible()))
+    QTest.mouseClick(popup.answer, Qt.MouseButton.LeftButton)
+    wait_for(app, lambda: desktop.window.call_view.state.text() == "Connected")
+    report("call", desktop.window.call_view.state.text(), popups=str(len(desktop.incoming.popups)))
+
+
+FLOWS: dict[str, Callable[..., None]] = {"dial": dial, "answer": answer}
+
+
+def report_timeout(desktop: Desktop, error: TimeoutError) -> None:
+    report("timeout", str(error), message=desktop.window.message.text())
+
+
+def run_desktop(config: Path | None, body: Callable[[QApplication, Desktop], None], *,
+                tray: bool = False, registered: bool = True,
+                on_timeout: Callable[[Desktop, TimeoutError], None] = report_timeout) -> int:
+    """What every GUI flow script shares: the app on the real engine (`config` None: the
+    user's own, as a first start finds it), signed in first unless `registered` is False,
+    `body` run, a step that never came reported by `on_timeout` (exit status 1), and the
+    engine shut down whatever happened. Offscreen Qt has no tray host; `tray` tells the app
+    there is one, so its icon and menu exist (only nobody can see them)."""
+    app = QApplication([sys.argv[0]])
+    if tray:
+        QSystemTrayIcon.isSystemTrayAvailable = staticmethod(lambda: True)  # type: ignore[method-assign]
+    desktop = Desktop(load_config(config))
     desktop.start()
     try:
-        wait_for(app, lambda: desktop.session.any_registered)
-        report("account", window.accounts.state.text())
-        QTest.keyClicks(window.number, number)
-        report("typed", window.number.text())
-        QTest.keyClick(window.number, Qt.Key.Key_Return)
-        wait_for(app, lambda: window.call_view.state.text() == "Connected")
-        report("call", window.call_view.state.text(), who=window.call_view.who.text())
-        QTest.keyClick(window.number, Qt.Key.Key_Escape)
-        wait_for(app, lambda: not desktop.session.calls)
-        report("ended", window.message.text())
+        if registered:
+            wait_for(app, lambda: desktop.session.any_registered)
+        body(app, desktop)
     except TimeoutError as error:
-        report("timeout", str(error), message=window.message.text())
+        on_timeout(desktop, error)
         return 1
     finally:
         desktop.shutdown()

@@ -19,15 +19,15 @@ import json
 import logging
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from PySide6.QtWidgets import QApplication, QSystemTrayIcon
+from PySide6.QtWidgets import QApplication
 
-from softphone.config import load_config
 from softphone.ui.app import Desktop
 from softphone.ui.tray import Tray
-from tests.gui.gui_flow import wait_for
+from tests.gui.gui_flow import run_desktop, wait_for
 
 
 def main() -> int:
@@ -38,22 +38,20 @@ def main() -> int:
     args = parser.parse_args()
     if args.log:
         logging.basicConfig(filename=args.log, level=logging.INFO)
-    app = QApplication([sys.argv[0]])
-    QSystemTrayIcon.isSystemTrayAvailable = staticmethod(lambda: True)  # type: ignore[method-assign]
-    desktop = Desktop(load_config(args.config))
-    desktop.start()
-    try:
-        wait_for(app, lambda: desktop.session.any_registered)
-        assert desktop.tray is not None
-        report("registered", tooltip=desktop.tray.toolTip())
-        (dial_a_favourite if args.flow == "favourite" else miss_a_call)(app, desktop,
-                                                                        desktop.tray)
-    except TimeoutError as error:
-        report("timeout", error=str(error), message=desktop.window.message.text())
-        return 1
-    finally:
-        desktop.shutdown()
-    return 0
+    flow = dial_a_favourite if args.flow == "favourite" else miss_a_call
+    return run_desktop(args.config, lambda app, desktop: in_the_tray(app, desktop, flow),
+                       tray=True, on_timeout=report_timeout)
+
+
+def in_the_tray(app: QApplication, desktop: Desktop,
+                flow: Callable[[QApplication, Desktop, Tray], None]) -> None:
+    assert desktop.tray is not None
+    report("registered", tooltip=desktop.tray.toolTip())
+    flow(app, desktop, desktop.tray)
+
+
+def report_timeout(desktop: Desktop, error: TimeoutError) -> None:
+    report("timeout", error=str(error), message=desktop.window.message.text())
 
 
 def dial_a_favourite(app: QApplication, desktop: Desktop, tray: Tray) -> None:

@@ -152,6 +152,31 @@ def test_recording_goes_on_through_hold_and_resume(tmp_path, make_kamailio, bare
     alice.wait_event("CALL_CLOSED")
 
 
+def test_recording_goes_on_while_the_call_is_held_and_muted(tmp_path, make_kamailio, baresip):
+    """Held and muted, nothing is linked into the recorder; the full-disk watch (a file that
+    stops growing has failed) must not mistake that quiet for a failed write."""
+    provider = make_kamailio(USERS)
+    alice = registered_baresip(baresip, provider, "1002", 440.0)
+    recording = tmp_path / "call.wav"
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    outcome = run_script(tmp_path, config, [
+        {"dial": "1002", "as": "a"}, {"wait": "connected", "call": "a"},
+        {"record_call": "a", "path": str(recording)}, {"sleep": 1},
+        {"mute": "a"}, {"hold": "a"}, {"wait": "on_hold", "call": "a"}, {"sleep": 4},
+        {"resume": "a"}, {"wait": "resumed", "call": "a"}, {"sleep": 2},
+        {"hangup": "a"}, {"wait": "ended", "call": "a"},
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert not outcome.of("problem"), outcome.of("problem")
+    flags = outcome.of("call_flags")
+    assert all(f["recording"] == str(recording) for f in flags), flags
+    samples, rate = read_wav(recording)
+    assert len(samples) / rate > 6.5, "the file covers the whole call, silence included"
+    assert tone_level_db(samples[-rate:], rate, 440.0) > PRESENT_DB, "the far end after resume"
+    alice.wait_event("CALL_CLOSED")
+
+
 @pytest.mark.parametrize(("policy", "declined"), [("ask", True), ("accept", False)])
 def test_transfer_asked_of_us_follows_the_account_policy(tmp_path, make_kamailio, baresip,
                                                          sipp_uas, policy, declined):

@@ -9,7 +9,7 @@ import pytest
 
 from tests.integration.conftest import Peers, require
 from tests.integration.lines import NUMBER, PASSWORD, USER, account
-from tests.integration.softphone_cli import Outcome, run_softphone, write_config
+from tests.integration.softphone_cli import Outcome, Softphone, run_softphone, write_config
 from tests.peers.baresip import Baresip, baresip_binary
 from tests.peers.kamailio import Kamailio
 from tests.peers.ports import HOST
@@ -19,6 +19,7 @@ pytestmark = pytest.mark.integration
 
 FAR_NUMBER = "+12025550143"  # NUMBER as dialled, the user baresip answers to
 FAR_TONE_HZ = 440.0
+CALLER, CALLER_PASSWORD = "1002", "secret1002"  # baresip calling us
 
 
 def call_baresip(tmp_path, peers: Peers, make_kamailio, srtp: str,
@@ -85,3 +86,65 @@ def test_mandatory_srtp_against_sipp_plain_rtp_fails_clearly(line):
     assert outcome.returncode == 1, outcome
     assert "encrypt" in outcome.ended()["message"], outcome
     assert not outcome.of("stats") or not any(e["rx_packets"] for e in outcome.of("stats"))
+
+
+def baresip_calls_us(tmp_path, peers: Peers, make_kamailio, srtp: str,
+                     mediaenc: str | None) -> Outcome:
+    """A baresip whose account says ;mediaenc=`mediaenc` calls `softphone listen` on our
+    account with `srtp`; we answer and hang up after two seconds of talk."""
+    require(baresip_binary)
+    provider: Kamailio = make_kamailio({USER: PASSWORD, CALLER: CALLER_PASSWORD})
+    caller = peers.start(Baresip(peers.workdir("baresip"), FAR_TONE_HZ, user=CALLER,
+                                 register=(provider.port, CALLER, CALLER_PASSWORD),
+                                 mediaenc=mediaenc))
+    config = write_config(tmp_path / "config.toml", [account(provider, srtp=srtp)])
+    heard = tmp_path / "heard.wav"
+    run = Softphone(tmp_path, ["listen", "--config", str(config), "--wait", "30",
+                               "--duration", "2", "--record", str(heard)], PASSWORD).start()
+    try:
+        run.wait_for("registration", registered=True)
+        caller.dial(f"sip:{USER}@{HOST}:{provider.port}")
+        outcome = run.finish()
+    finally:
+        run.stop()
+    outcome.heard = heard  # type: ignore[attr-defined]
+    return outcome
+
+
+@pytest.mark.parametrize(("srtp", "mediaenc"), [("mandatory", "srtp-mand"),
+                                                ("optional", "srtp"),
+                                                ("mandatory", "srtp"),
+                                                ("optional", "srtp-mand")])
+def test_an_encrypted_incoming_call_is_answered_encrypted(tmp_path, peers, make_kamailio, srtp,
+                                                          mediaenc):
+    outcome = baresip_calls_us(tmp_path, peers, make_kamailio, srtp, mediaenc)
+
+    assert outcome.returncode == 0, outcome
+    assert "connected" in outcome.states(), outcome
+    stats = outcome.of("stats")
+    assert stats and all(event["srtp"] for event in stats), outcome
+    samples, rate = read_wav(outcome.heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(FAR_TONE_HZ, abs=10)
+
+
+def test_a_plain_incoming_call_is_answered_in_the_clear_unless_we_insist(tmp_path, peers,
+                                                                         make_kamailio):
+    outcome = baresip_calls_us(tmp_path, peers, make_kamailio, "optional", None)
+
+    assert outcome.returncode == 0, outcome
+    stats = outcome.of("stats")
+    assert stats and not any(event["srtp"] for event in stats), outcome
+
+
+def test_srtp_off_answering_a_caller_that_insists_fails_clearly(tmp_path, peers, make_kamailio):
+    outcome = baresip_calls_us(tmp_path, peers, make_kamailio, "off", "srtp-mand")
+
+    assert "connected" not in outcome.states(), outcome
+    assert "encrypt" in outcome.ended()["message"], outcome
+
+
+def test_mandatory_srtp_answering_a_plain_caller_fails_clearly(tmp_path, peers, make_kamailio):
+    outcome = baresip_calls_us(tmp_path, peers, make_kamailio, "mandatory", None)
+
+    assert "connected" not in outcome.states(), outcome
+    assert "encrypt" in outcome.ended()["message"], outcome

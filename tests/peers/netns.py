@@ -1,11 +1,14 @@
 """Network namespaces joined by veth pairs, with a NAT between them, for what loopback cannot
 show: a phone behind a masquerading router, whose provider sees the router's address.
 
-  public 10.200.0.2 <-veth-> nat 10.200.0.1 | 192.168.200.1 <-veth-> private 192.168.200.2
+  public 203.0.113.2 <-veth-> nat 203.0.113.1 | 192.168.200.1 <-veth-> private 192.168.200.2
 
 The private side's default route goes through the nat namespace, which masquerades what leaves
 towards the public side; the public side has no route back into 192.168.200.0/24, so only
-answers to what went out get in, as with a home router. Every namespace, veth and address is
+answers to what went out get in, as with a home router. The public side is a public range
+(TEST-NET-3, RFC 5737), not a private one: pjsua treats a private address in the registrar's
+`received` as a NAT inside the LAN and ignores a change of port behind it (pjsip ticket 864),
+which would hide the port a router gives a new private address (test_ip_change). Every namespace, veth and address is
 the test's own: nothing touches the host's network. Needs root, iproute2 and nftables.
 
 A process runs in a namespace when it is started inside `Namespace.entered()`: fork keeps the
@@ -25,7 +28,7 @@ from dataclasses import dataclass
 from typing import Self
 
 CLONE_NEWNET = 0x40000000
-PUBLIC_NET, PUBLIC_ROUTER, PUBLIC_HOST = "10.200.0.0/24", "10.200.0.1", "10.200.0.2"
+PUBLIC_NET, PUBLIC_ROUTER, PUBLIC_HOST = "203.0.113.0/24", "203.0.113.1", "203.0.113.2"
 PRIVATE_NET, PRIVATE_ROUTER, PRIVATE_HOST = "192.168.200.0/24", "192.168.200.1", "192.168.200.2"
 PREFIX = 24
 COMMAND_TIMEOUT = 10

@@ -20,7 +20,7 @@ from PySide6.QtWidgets import QApplication
 from softphone.config import load_config
 from softphone.ui.app import Desktop
 from softphone.ui.first_run import is_first_run
-from tests.gui.gui_flow import report, wait_for
+from tests.gui.gui_flow import report, run_desktop, wait_for
 
 REGISTERING = "Registering…"
 
@@ -57,21 +57,10 @@ def first_run(app: QApplication, desktop: Desktop) -> None:
 
 
 def main(mode: str, *args: str) -> int:
-    app = QApplication([sys.argv[0]])
-    config = Path(args[0]) if mode == "registration" else None  # None: the user's, not there
-    desktop = Desktop(load_config(config))
-    desktop.start()
-    try:
-        if mode == "registration":
-            registration(app, desktop, *args[1:])
-        else:
-            first_run(app, desktop)
-    except TimeoutError as error:
-        report("timeout", str(error))
-        return 1
-    finally:
-        desktop.shutdown()
-    return 0
+    if mode == "registration":
+        return run_desktop(Path(args[0]), lambda app, desktop: registration(
+            app, desktop, *args[1:]), registered=False)
+    return run_desktop(None, first_run, registered=False)  # None: the user's, not there
 
 
 if __name__ == "__main__":
