@@ -49,7 +49,7 @@ _DTMF_METHODS = {
 NOT_ACCEPTABLE = 488
 # A 488 may be about codecs or about encryption; when the account insists either way, the
 # likelier reason is named.
-_SRTP_REFUSED = {
+SRTP_REFUSED = {
     "mandatory": "The other side could not agree on audio settings: this account requires "
                  'encrypted audio (srtp = "mandatory") and the other side may not support it.',
     "off": "The other side could not agree on audio settings: it may accept only encrypted "
@@ -310,6 +310,6 @@ class SoftCall(pj.Call):
             return failure.message
         if self.direction is Direction.INCOMING:
             return "The caller hung up before you answered (missed call)."
-        if code == NOT_ACCEPTABLE and self.srtp_mode in _SRTP_REFUSED:
-            return _SRTP_REFUSED[self.srtp_mode]
+        if code == NOT_ACCEPTABLE and self.srtp_mode in SRTP_REFUSED:
+            return SRTP_REFUSED[self.srtp_mode]
         return call_failure_message(code)

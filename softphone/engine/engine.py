@@ -33,6 +33,7 @@ from softphone.config import AccountConfig, NetworkConfig
 from softphone.engine import control
 from softphone.engine.account import SoftAccount, build_config
 from softphone.engine.call import SoftCall
+from softphone.engine.endpoint import SoftEndpoint
 from softphone.engine.flood import FloodBrake
 from softphone.engine.netwatch import WATCH_SECONDS, NetworkWatch
 from softphone.engine.port import DevicePort
@@ -162,7 +163,8 @@ class Engine:
         self._close()
 
     def _open(self) -> None:
-        self._endpoint = pj.Endpoint()
+        self._endpoint = SoftEndpoint(
+            lambda: [account.config for account in self._accounts.values()], self.emit)
         with _quiet_console():
             self._endpoint.libCreate()
         self._endpoint.libInit(self._endpoint_config())
@@ -376,7 +378,7 @@ class Engine:
         change = pj.IpChangeParam()
         # Restarting the listeners would rebind them to new ports on every interface: the
         # waker's loopback socket (engine/wake.py) among them. Our SIP sockets are bound to
-        # every interface or to loopback already, so they outlive the change as they are.
+        # every interface, to loopback or to the user's bind_address: they outlive the change.
         change.restartListener = False
         self._endpoint.handleIpChange(change)
 

@@ -4,8 +4,12 @@ another, a VPN coming up), so the phone re-registers from the new address by its
 What matters is the address our packets leave from: asking the kernel which source address it
 would route a datagram from (a UDP connect sends nothing) costs microseconds, works on every
 OS, and changes exactly when the provider would start seeing us from somewhere else. The
-probe targets are documentation addresses (RFC 5737, RFC 3849): never contacted, they only
-select the default route, the one a provider on the internet is reached through.
+probe target is a documentation address (RFC 5737): never contacted, it only selects the
+default route, the one a provider on the internet is reached through.
+
+IPv4 only: our SIP transports are IPv4 unless bound to a fixed IPv6 address (transports.py),
+and IPv6 privacy addresses rotate by themselves every day or so, which would re-INVITE every
+call for nothing.
 """
 
 from __future__ import annotations
@@ -14,35 +18,33 @@ import contextlib
 import socket
 from collections.abc import Callable
 
-PROBES = ((socket.AF_INET, "192.0.2.1"), (socket.AF_INET6, "2001:db8::1"))
-PROBE_PORT = 9  # discard; nothing is ever sent
+PROBE = ("192.0.2.1", 9)  # discard; nothing is ever sent
 WATCH_SECONDS = 2.0
 
 
-def outbound_addresses() -> frozenset[str]:
-    """The source addresses of the default IPv4 and IPv6 routes; empty without a network."""
-    found: set[str] = set()
-    for family, target in PROBES:
-        with contextlib.suppress(OSError), socket.socket(family, socket.SOCK_DGRAM) as probe:
-            probe.connect((target, PROBE_PORT))
-            found.add(probe.getsockname()[0])
-    return frozenset(found)
+def outbound_address() -> str | None:
+    """The source address of the default route; None without a network."""
+    with contextlib.suppress(OSError), socket.socket(socket.AF_INET, socket.SOCK_DGRAM) as probe:
+        probe.connect(PROBE)
+        return probe.getsockname()[0]
+    return None
 
 
 class NetworkWatch:
-    """Calls `on_change` once per change to a usable new set of addresses. Losing the network
+    """Calls `on_change` once per change to a new outbound address. Losing the network
     altogether is not a change to act on (there is nothing to re-register over); coming back,
-    on the same address or another, is compared with what was last acted on."""
+    on the same address or another, is compared with what was last acted on. A change whose
+    handling failed is tried again at the next check."""
 
     def __init__(self, on_change: Callable[[], None],
-                 addresses: Callable[[], frozenset[str]] = outbound_addresses) -> None:
+                 address: Callable[[], str | None] = outbound_address) -> None:
         self._on_change = on_change
-        self._addresses = addresses
-        self._known = addresses()
+        self._address = address
+        self._known = address()
 
     def check(self) -> None:
-        current = self._addresses()
-        if not current or current == self._known:
+        current = self._address()
+        if current is None or current == self._known:
             return
-        self._known = current
         self._on_change()
+        self._known = current

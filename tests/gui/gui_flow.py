@@ -7,7 +7,8 @@ hang up, find the call in History.
 
 Prints one JSON object per step ({"step": ..., "shown": what the window showed}) so the test
 in the parent process can check them (and drive the far end between steps); pjsua allows one
-endpoint per process, hence a process.
+endpoint per process, hence a process. `run_desktop` is the scaffolding every such script
+(gui_calls, tray_flow, settings/settings_flow) shares.
 
     python -m tests.gui.gui_flow CONFIG dial NUMBER
     python -m tests.gui.gui_flow CONFIG answer

@@ -8,8 +8,9 @@ towards the public side; the public side has no route back into 192.168.200.0/24
 answers to what went out get in, as with a home router. The public side is a public range
 (TEST-NET-3, RFC 5737), not a private one: pjsua treats a private address in the registrar's
 `received` as a NAT inside the LAN and ignores a change of port behind it (pjsip ticket 864),
-which would hide the port a router gives a new private address (test_ip_change). Every namespace, veth and address is
-the test's own: nothing touches the host's network. Needs root, iproute2 and nftables.
+which would hide the port a router gives a new private address (test_ip_change). Every
+namespace, veth and address is the test's own: nothing touches the host's network. Needs
+root, iproute2 and nftables.
 
 A process runs in a namespace when it is started inside `Namespace.entered()`: fork keeps the
 calling thread's namespace, so peers and the softphone need no changes to run there.

@@ -108,8 +108,8 @@ def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scena
 
 def test_call_from_behind_nat_registers_and_has_audio_both_ways(network, peers, tmp_path,
                                                                tone):
-    """The provider sees the router (received=10.200.0.1, rport) and we learn that address
-    for our Contact, so requests inside the call can find us; the call connects and our tone
+    """The provider sees the router (received=its public address, rport) and we learn that
+    address for our Contact, so requests inside the call can find us; the call connects and our tone
     comes back from the echoing far end: our RTP got out through the NAT and its RTP found
     the way back in."""
     outcome, echo, heard = call_from_behind_nat(network, peers, tmp_path, "answer_echo",
