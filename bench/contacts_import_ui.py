@@ -22,17 +22,9 @@ from PySide6.QtWidgets import QApplication
 
 from softphone.contacts import ContactStore, import_contacts
 from softphone.ui.contacts_view import ContactsView
+from tests.gui.test_contacts_import import write_big_vcard
 
 TICK_MS = 10
-
-
-def write_cards(path: Path, count: int) -> None:
-    with path.open("w", encoding="utf-8", newline="") as out:
-        for i in range(count):
-            out.write(f"BEGIN:VCARD\r\nVERSION:3.0\r\nFN:Person {i}\r\nN:{i};Person;;;\r\n"
-                      f"TEL;TYPE=CELL:+1 202 555 {i % 10_000:04d}\r\n"
-                      f"TEL;TYPE=WORK:+44 20 7946 {i % 10_000:04d}\r\n"
-                      f"EMAIL:p{i}@example.com\r\nEND:VCARD\r\n")
 
 
 class Stalls:
@@ -91,7 +83,7 @@ def main() -> None:
     app = QApplication([])
     with tempfile.TemporaryDirectory() as folder:
         cards = Path(folder) / "cards.vcf"
-        write_cards(cards, count)
+        write_big_vcard(cards, count)
         print(f"{count} contacts, {cards.stat().st_size / 1e6:.1f} MB")
         in_the_window(Path(folder), cards)
         on_the_gui_thread(app, Path(folder), cards)
