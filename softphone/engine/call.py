@@ -244,23 +244,16 @@ class SoftCall(pj.Call):
     @guarded
     def onStreamDestroyed(self, prm: pj.OnStreamDestroyedParam) -> None:
         """The last moment the stream's figures exist: publish them as the call's final stats.
-        A re-INVITE (hold, resume) also recreates the stream: the recording goes on, and the
-        next routing links the recorder to the new stream. Only a call that is ending drops
-        its recorder and tone generator here (none may outlive libDestroy)."""
+        A re-INVITE (hold, resume) also recreates the stream, under a new bridge slot: the
+        keypad's tone generator was linked to the old one and goes (the next key makes a new
+        one), while the recording goes on, since routing links it to whatever slot the call
+        has; it stops when the call ends."""
         if prm.streamIdx == self.audio_index:
             stats = self.refresh_stats()
             self.audio_index = None
-            if self._ending():
-                self.stop_recording()
-                self.tones = None
+            self.tones = None
             if stats is not None:
                 self.engine.emit(stats)
-
-    def _ending(self) -> bool:
-        try:
-            return self.getInfo().state == pj.PJSIP_INV_STATE_DISCONNECTED
-        except pj.Error:  # pjsua has already let go of the call
-            return True
 
     def stop_recording(self) -> None:
         """Close the file (dropping pjsua's recorder does) and make its header match what is

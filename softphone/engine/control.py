@@ -116,15 +116,15 @@ def check_recording(call: SoftCall) -> str | None:
     stopped, its header mended, and the sentence for the user returned; the call goes on."""
     path = call.recording_path
     try:
-        size = os.stat(path).st_size
+        size, reason = os.stat(path).st_size, None
     except OSError as err:
         size, reason = -1, write_failure(err)
-    else:
-        reason = "the disk is full" if _disk_full(path) else "writing to it failed"
     call.recording_stalls = 0 if size > call.recording_size else call.recording_stalls + 1
     call.recording_size = max(size, call.recording_size)
     if call.recording_stalls < STALLED_CHECKS:
         return None
+    if reason is None:
+        reason = "the disk is full" if _disk_full(path) else "writing to it failed"
     call.stop_recording()
     return recording_stopped_message(path, reason)
 
