@@ -52,7 +52,6 @@ class Phone:
                              rtp_timeout=rtp_timeout or config.calls.rtp_timeout,
                              max_calls=config.calls.max_calls, simulate_loss=simulate_loss,
                              do_not_disturb=config.calls.do_not_disturb)
-        self.do_not_disturb = config.calls.do_not_disturb
         self._password_lookup = password_lookup
         self._echo = EchoLine()
         self._pipeline: AudioPipeline | None = None
@@ -258,10 +257,13 @@ class Phone:
     def reject(self, call_id: int, code: int = 486) -> None:
         self.engine.reject(call_id, code)
 
+    @property
+    def do_not_disturb(self) -> bool:
+        return self.engine.do_not_disturb
+
     def set_do_not_disturb(self, on: bool) -> None:
         """Callers hear busy and nothing rings; their calls are listed as missed."""
         self.engine.set_do_not_disturb(on)
-        self.do_not_disturb = on
 
     def hangup(self, call_id: int) -> None:
         self.engine.hangup(call_id)

@@ -36,11 +36,18 @@ ACCOUNT = AccountConfig(name="provider", username="1001", domain="sip.example.ne
 class Recorder:
     """Stands in for the Engine (or the Phone): every method call is recorded as a tuple."""
 
+    do_not_disturb = False  # an attribute of both, read rather than called
+
     def __init__(self) -> None:
         self.calls: list[tuple[Any, ...]] = []
 
     def __getattr__(self, name: str) -> Any:
         return lambda *args: self.calls.append((name, *args))
+
+    def set_do_not_disturb(self, on: bool) -> None:
+        """Recorded, and kept as the attribute, as both the Engine and the Phone do."""
+        self.calls.append(("set_do_not_disturb", on))
+        self.do_not_disturb = on
 
 
 @pytest.fixture
