@@ -517,7 +517,7 @@ _ACCOUNT_FIELDS: dict[str, Parser] = {
     "dial_plan": _dial_plan,
     "srtp": _choice(SRTP_MODES),
 }
-_REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")
+REQUIRED_ACCOUNT_FIELDS = ("name", "username", "domain")
 
 _NETWORK_FIELDS: dict[str, Parser] = {
     "sip_port": _whole_number(0, 65535),
@@ -601,7 +601,7 @@ def _accounts(value: object, scope: _Scope) -> tuple[AccountConfig, ...]:
 
 def _account(table: dict[str, Any], scope: _Scope) -> AccountConfig:
     scope = replace(scope, section=_account_label(table, scope.index))
-    values = _fields(table, _ACCOUNT_FIELDS, _REQUIRED_ACCOUNT_FIELDS, scope)
+    values = _fields(table, _ACCOUNT_FIELDS, REQUIRED_ACCOUNT_FIELDS, scope)
     return AccountConfig(**values)
 
 

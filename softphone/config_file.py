@@ -24,6 +24,7 @@ from tomlkit.items import AoT, Table
 from tomlkit.toml_document import TOMLDocument
 
 from softphone.config import (
+    REQUIRED_ACCOUNT_FIELDS,
     AccountConfig,
     Config,
     ConfigError,
@@ -35,7 +36,6 @@ FILE_MODE = 0o600
 DIR_MODE = 0o700
 # The single tables, in the order a new file lists them ([[account]] tables come first).
 _TABLES = ("calls", "audio", "startup", "network")
-_REQUIRED_ACCOUNT_KEYS = ("name", "username", "domain")
 
 
 class ConfigSaveError(Exception):
@@ -114,10 +114,10 @@ def _update_accounts(document: TOMLDocument, accounts: tuple[AccountConfig, ...]
             table = old[index]
         if table is None:
             table = tomlkit.table()
-            _fill(table, account, _REQUIRED_ACCOUNT_KEYS)
+            _fill(table, account, REQUIRED_ACCOUNT_FIELDS)
             table.add(tomlkit.nl())
         else:
-            _fill(table, account, _REQUIRED_ACCOUNT_KEYS)
+            _fill(table, account, REQUIRED_ACCOUNT_FIELDS)
         tables.append(table)
     kept = [table for table in old if _among(table, tables)]
     if isinstance(existing, AoT) and all(a is b for a, b in zip(kept, tables, strict=False)):

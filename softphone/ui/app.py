@@ -185,8 +185,7 @@ class Desktop:
         what could not be done, and what waits for the next start."""
         old, self.config = self.config, config
         notes: list[str] = []
-        if config.calls.do_not_disturb != self.phone.do_not_disturb:
-            self.do_not_disturb.set(config.calls.do_not_disturb)  # the tray shows it too
+        quiet = self.phone.do_not_disturb
         for name, error in self.phone.apply_config(config, renewed).items():
             self.session.accounts.pop(name, None)
             account = next((a for a in config.accounts if a.name == name), None)
@@ -196,6 +195,8 @@ class Desktop:
                     self.session.account_failed(name, error)
             elif account is not None:
                 self.session.account_starting(name, account.register)
+        if self.phone.do_not_disturb != quiet:  # switched and saved already: the tray shows it
+            self.do_not_disturb.changed.emit(self.phone.do_not_disturb)
         self.window.accounts.set_accounts(config.accounts)
         self.incoming.auto_answer = config.calls.auto_answer
         if config.audio != old.audio:

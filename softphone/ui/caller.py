@@ -69,15 +69,15 @@ class Callers:
 
     def __init__(self, contacts: ContactStore | None) -> None:
         self.contacts = contacts
-        self._known: dict[tuple[str, str, str], Caller] = {}
+        self._known: dict[tuple[str, str], Caller] = {}
 
-    def of(self, remote_uri: str, remote_name: str = "", remote_number: str = "") -> Caller:
-        key = (remote_uri, remote_name, remote_number)
+    def of(self, remote_uri: str, remote_name: str = "") -> Caller:
+        key = (remote_uri, remote_name)
         if key in self._known:
             return self._known[key]
         found, asked = _looked_up(remote_uri, self.contacts)
         country = self.contacts.default_country if self.contacts is not None else None
-        caller = identify(remote_uri, remote_name, found, country, remote_number)
+        caller = identify(remote_uri, remote_name, found, country)
         if asked:
             self._known[key] = caller
         return caller

@@ -121,9 +121,14 @@ class ContactsView(QWidget):
 
     def refresh(self) -> None:
         """Read the list again, keeping the selected contacts selected."""
-        selected = {contact.id for contact in self.selected_contacts()}
-        self.list.clear()
+        self._show({contact.id for contact in self.selected_contacts()})
+
+    def _show(self, selected: set[int | None]) -> None:
+        """The list read again, with the rows of the contacts `selected` selected. The tree's
+        signals wait meanwhile: each row selected would otherwise scan every row again."""
         contacts = self.store.search(self.search.text(), SHOWN_LIMIT)
+        self.list.blockSignals(True)
+        self.list.clear()
         # Rows go in all at once: each one added to the tree by itself makes the columns
         # measure every row again, which takes seconds for a few hundred.
         rows = [row for contact in contacts for row in _rows_of(contact)]
@@ -132,6 +137,7 @@ class ContactsView(QWidget):
             self._add_buttons(item)
             if item.data(0, CONTACT).id in selected:
                 item.setSelected(True)
+        self.list.blockSignals(False)
         self.more.setVisible(len(contacts) == SHOWN_LIMIT)
         self._enable()
 
@@ -298,11 +304,7 @@ class ContactsView(QWidget):
         if saved is not None:
             self.changed.emit()
             self.status.setText(f"Saved {saved.display_name}.")
-            self.list.clearSelection()
-            self.refresh()
-            for item in self._items():
-                if item.data(0, CONTACT).id == saved.id:
-                    item.setSelected(True)
+            self._show({saved.id})
 
     def _delete(self, contacts: list[Contact]) -> None:
         def delete() -> None:

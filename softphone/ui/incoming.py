@@ -14,8 +14,7 @@ from PySide6.QtWidgets import QHBoxLayout, QLabel, QPushButton, QVBoxLayout, QWi
 from softphone.contacts import ContactStore
 from softphone.engine import EngineError
 from softphone.events import CallState, IncomingCall
-from softphone.numbers import display_number
-from softphone.ui.caller import contact_of, identify
+from softphone.ui.caller import Caller, contact_of, identify
 from softphone.ui.session import Session
 from softphone.ui.wording import sentence
 
@@ -38,12 +37,12 @@ class Ringing(Answering, Protocol):
     def stop_ringing(self) -> None: ...
 
 
-def caller_of(call: IncomingCall, contacts: ContactStore | None) -> str:
+def caller_of(call: IncomingCall, contacts: ContactStore | None) -> Caller:
     """Who is calling, as a person knows them: the contact's name, else the name the caller
     sent, else the number (formatted), else the SIP address."""
     country = contacts.default_country if contacts is not None else None
     return identify(call.remote_uri, call.remote_name, contact_of(call.remote_uri, contacts),
-                    country, call.remote_number).name
+                    country, call.remote_number)
 
 
 class IncomingCallPopup(QWidget):
@@ -56,18 +55,17 @@ class IncomingCallPopup(QWidget):
     closed = Signal()
 
     def __init__(self, phone: Answering, call: IncomingCall, in_call: bool,
-                 caller: str | None = None) -> None:
+                 caller: Caller | None = None) -> None:
         super().__init__(None, Qt.WindowType.Window | Qt.WindowType.WindowStaysOnTopHint)
         self.setAttribute(Qt.WidgetAttribute.WA_DeleteOnClose)
         self.setWindowTitle("Incoming call")
         self.call_id = call.call_id
-        self.caller = QLabel(caller or caller_of(call, None))
+        caller = caller or caller_of(call, None)
+        self.caller = QLabel(caller.name)
         font = self.caller.font()
         font.setPointSize(16)
         self.caller.setFont(font)
-        number = display_number(call.remote_number)
-        shown_number = number if number and number != self.caller.text() else ""
-        self.detail = QLabel(f"{shown_number} · to {call.account}" if shown_number
+        self.detail = QLabel(f"{caller.number} · to {call.account}" if caller.number
                              else f"to {call.account}")
         buttons = QHBoxLayout()
         self.answer = self._button("Answer", partial(phone.answer, call.call_id), buttons,
@@ -166,7 +164,7 @@ class IncomingCalls(QObject):
         self.popups[call.call_id] = popup
         popup.present()
         self._ring()
-        self.arrived.emit(caller)
+        self.arrived.emit(caller.name)
 
     def _follow(self) -> None:
         """A call answered elsewhere (another front end, a transfer) needs no popup."""

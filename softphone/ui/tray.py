@@ -110,10 +110,6 @@ class Tray(QSystemTrayIcon):
         self.do_not_disturb.setChecked(dnd)
         self.do_not_disturb.blockSignals(False)
         self.hang_up.setVisible(in_call)
-        self.recent.clear()
-        for number in self.session.recent:
-            self.recent.addAction(number, lambda number=number: self.window.dial_text(number))
-        self.recent.setEnabled(bool(self.session.recent))
 
     def quick_dial(self) -> None:
         """A small box that takes a number in any format, without opening the window."""
@@ -132,8 +128,10 @@ class Tray(QSystemTrayIcon):
                          NOTIFICATION_MS)
 
     def _before_menu(self) -> None:
-        """Contacts may have changed since (an import, the Contacts tab): read them now."""
+        """Contacts may have changed since (an import, the Contacts tab): read them now, and
+        the recent numbers here too rather than on every session change (stats, every 2 s)."""
         self._fill_favourites()
+        self._fill_recent()
         self.show_window.setText("Hide window" if self.window.isVisible() else "Show window")
 
     def _fill_favourites(self) -> None:
@@ -150,6 +148,12 @@ class Tray(QSystemTrayIcon):
         for text, target in favourite_entries(favourites):
             self.favourites.addAction(text, lambda target=target: self.window.dial_text(target))
         self.favourites.setEnabled(bool(self.favourites.actions()))
+
+    def _fill_recent(self) -> None:
+        self.recent.clear()
+        for number in self.session.recent:
+            self.recent.addAction(number, lambda number=number: self.window.dial_text(number))
+        self.recent.setEnabled(bool(self.session.recent))
 
     def _switch_do_not_disturb(self, on: bool) -> None:
         if self.dnd is None:

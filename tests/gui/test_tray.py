@@ -76,6 +76,7 @@ def test_recent_numbers_redial(qtbot: QtBot, window: MainWindow, engine: Recorde
     tray = Tray(window, window.session, QApplication.quit)
     qtbot.keyClicks(window.number, "+44 20 7946 0958")
     qtbot.keyClick(window.number, Qt.Key.Key_Return)
+    tray.menu.aboutToShow.emit()
     [recent] = tray.recent.actions()
     assert recent.text() == "+44 20 7946 0958"
     recent.trigger()

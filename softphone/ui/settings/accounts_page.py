@@ -106,7 +106,7 @@ class AccountsPage(QWidget):
 
     def _open_editor(self, name: str | None) -> None:
         account = next((a for a in self.accounts.accounts if a.name == name), None)
-        taken = set(self.accounts.names()) - {name} if name else set(self.accounts.names())
+        taken = set(self.accounts.names()) - {name}
         form = AccountForm(self.phone, self.bridge, taken)
         form.load(account)
         form.tried.connect(self.tried.add)

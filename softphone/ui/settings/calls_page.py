@@ -8,7 +8,6 @@ from dataclasses import replace
 from PySide6.QtWidgets import QCheckBox, QFormLayout, QSpinBox, QWidget
 
 from softphone.config import MAX_CALLS_RANGE, RTP_TIMEOUT_RANGE, CallsConfig, Config
-from softphone.phone import Phone
 
 CHECKS = (
     ("auto_answer", "Answer incoming calls at once (intercom use)"),
@@ -20,7 +19,7 @@ CHECKS = (
 class CallsPage(QWidget):
     title = "Calls"
 
-    def __init__(self, config: Config, phone: Phone, parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         calls = config.calls
         self.checks = {key: QCheckBox(label) for key, label in CHECKS}

@@ -63,7 +63,7 @@ class SettingsDialog(QDialog):
 
     def _pages(self, config: Config, phone: Phone) -> list[QWidget]:
         return [self.accounts_page, CodecsPage(self.accounts), AudioPage(config, phone),
-                CallsPage(config, phone), StartupPage(config, phone)]
+                CallsPage(config), StartupPage(config)]
 
     def save(self) -> bool:
         """Collect, save, store passwords, apply; says what happened. True when the file was

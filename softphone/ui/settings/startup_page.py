@@ -7,7 +7,6 @@ from dataclasses import replace
 from PySide6.QtWidgets import QCheckBox, QVBoxLayout, QWidget
 
 from softphone.config import Config
-from softphone.phone import Phone
 
 CHECKS = (
     ("start_minimised", "Start minimised: only the tray icon shows"),
@@ -19,7 +18,7 @@ CHECKS = (
 class StartupPage(QWidget):
     title = "Startup"
 
-    def __init__(self, config: Config, phone: Phone, parent: QWidget | None = None) -> None:
+    def __init__(self, config: Config, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.checks = {key: QCheckBox(label) for key, label in CHECKS}
         layout = QVBoxLayout(self)

@@ -110,7 +110,7 @@ def test_a_new_password_registers_the_unchanged_account_again(
 
 
 def test_calls_settings_apply_at_once_and_max_calls_waits_for_a_restart(
-        desktop: tuple[Desktop, Recorder]) -> None:
+        desktop: tuple[Desktop, Recorder], tmp_path: Path) -> None:
     app_, engine = desktop
     calls = CallsConfig(auto_answer=True, rtp_timeout=90, max_calls=2, do_not_disturb=True)
     notes = app_.apply_settings(Config(accounts=(ACCOUNT,), calls=calls), set())
@@ -119,6 +119,7 @@ def test_calls_settings_apply_at_once_and_max_calls_waits_for_a_restart(
     assert app_.phone.engine.rtp_timeout == 90
     assert ("set_do_not_disturb", True) in engine.calls
     assert app_.do_not_disturb.on
+    assert not (tmp_path / "config.toml").exists(), "saving is the dialog's: not written again"
     assert notes == ["Calls at once take effect the next time Softphone starts."]
 
 
