@@ -72,19 +72,30 @@ def delete_password(account_name: str, missing_ok: bool = False) -> None:
 
 def _backend(account_name: str) -> KeyringBackend:
     """The active keyring, refused up front when it cannot really keep secrets."""
-    backend = keyring.get_keyring()
-    if not _can_keep_secrets(backend):
+    backend = _secret_keeper(keyring.get_keyring())
+    if backend is None:
         raise CredentialError(_no_keyring_message(account_name))
     return backend
 
 
-def _can_keep_secrets(backend: KeyringBackend) -> bool:
-    """The fail and null backends and an empty chainer would raise or silently drop passwords."""
-    if isinstance(backend, fail.Keyring | null.Keyring):
-        return False
+# keyrings.alt (installed by many distributions) writes passwords to a file in the home folder:
+# its PlaintextKeyring in clear, its EncryptedKeyring behind a master password asked on a
+# terminal a desktop app does not have. Either would be the plaintext fallback we refuse.
+FILE_BACKEND_MODULES = ("keyrings.alt.file",)
+
+
+def _secret_keeper(backend: KeyringBackend) -> KeyringBackend | None:
+    """`backend` if it can keep a password safe, else None. The fail and null backends would
+    raise or silently drop it, a file backend would keep it in the home folder. keyring chains
+    every backend it finds (a Secret Service and keyrings.alt's file, say) and would read from
+    any of them: of a chain, only its first safe member is used."""
     if isinstance(backend, chainer.ChainerBackend):
-        return bool(backend.backends)
-    return True
+        return next(filter(None, map(_secret_keeper, backend.backends)), None)
+    if isinstance(backend, fail.Keyring | null.Keyring):
+        return None
+    if type(backend).__module__.startswith(FILE_BACKEND_MODULES):
+        return None
+    return backend
 
 
 @contextmanager

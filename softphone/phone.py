@@ -231,7 +231,13 @@ class Phone:
         if text.strip().lower() == ECHO_TARGET:
             return self.dial_echo_test()
         chosen = self.config.account(account)
-        target = self.resolve(text, chosen)
+        return self.dial_target(self.resolve(text, chosen), chosen.name)
+
+    def dial_target(self, target: Target, account: str | None = None) -> int:
+        """Call a target already resolved (a link the user confirmed): resolving it again from
+        its display text would lose a sips: scheme, a port or a transport, and apply the dial
+        plan twice."""
+        chosen = self.config.account(account)
         return self.engine.dial(chosen.name, target.request_uri(chosen.domain),
                                 self._caller_id_headers(chosen))
 

@@ -90,8 +90,13 @@ class MainWindow(QMainWindow):
         """Call what is in the number field through the chosen account."""
         text = self.number.text()
         account = self.accounts.current
-        if self._run(lambda: self.phone.dial(text, account.name if account else None)):
-            self.session.remember(text.strip())
+        self._dial_and_remember(lambda: self.phone.dial(text, account.name if account else None),
+                                text.strip())
+
+    def _dial_and_remember(self, place: Callable[[], object], remembered: str) -> None:
+        """A call placed is a recent number for the tray, and the field is ready for the next."""
+        if self._run(place):
+            self.session.remember(remembered)
             self.number.clear()
 
     def dial_text(self, text: str) -> None:
@@ -121,8 +126,14 @@ class MainWindow(QMainWindow):
             self.note(f"That link can't be called: {sentence(error)}")
             return
         self.number.setText(target.display)
+        remembered = target.value if target.kind == "sip" else target.display
+
+        def place() -> None:
+            self._dial_and_remember(lambda: self.phone.dial_target(target, account.name),
+                                    remembered)
+
         if not confirm:
-            self.dial()
+            place()
             return
         question = QMessageBox(QMessageBox.Icon.Question, "Call this number?",
                                f"Call {target.display}?\n\nA link another program opened "
@@ -130,7 +141,7 @@ class MainWindow(QMainWindow):
         call = question.addButton("Call", QMessageBox.ButtonRole.AcceptRole)
         question.addButton(QMessageBox.StandardButton.Cancel)
         question.setDefaultButton(call)
-        question.finished.connect(lambda _: self.dial() if question.clickedButton() is call
+        question.finished.connect(lambda _: place() if question.clickedButton() is call
                                   else None)
         question.open()
         self.link_question = question

@@ -98,3 +98,40 @@ def test_a_refused_link_brings_the_window_up_to_say_why(
     assert window.isVisible()
     assert window.message.text()
     assert engine.calls == []
+
+
+def _link_button(window: MainWindow, text: str) -> Any:
+    return next(button for button in window.link_question.buttons()
+                if button.text().replace("&", "") == text)
+
+
+def test_a_confirmed_sip_link_is_called_exactly_as_written(
+        qtbot: QtBot, window: MainWindow, engine: Recorder) -> None:
+    """Its scheme (sips: asks for TLS all the way), port and transport survive the prompt."""
+    link = "sips:bob@pbx.example.org:5081;transport=tls"
+    window.offer_link(link, confirm=True)
+    assert engine.calls == [], "nothing dialled before the user says so"
+    assert "bob@pbx.example.org" in window.link_question.text()
+
+    _link_button(window, "Call").click()
+    qtbot.waitUntil(lambda: bool(engine.calls))
+    assert engine.calls == [("dial", "provider", parse_target(link).value, {})]
+    assert engine.calls[0][2].startswith("sips:") and ":5081" in engine.calls[0][2]
+    assert window.session.recent == [parse_target(link).value], "recent redials the same URI"
+
+
+def test_a_cancelled_link_prompt_dials_nothing(
+        qtbot: QtBot, window: MainWindow, engine: Recorder) -> None:
+    window.offer_link("tel:+1-202-555-0143", confirm=True)
+    _link_button(window, "Cancel").click()
+    qtbot.waitUntil(lambda: not window.link_question.isVisible())
+    assert engine.calls == []
+    assert window.number.text() == "+1 202-555-0143", "left in the field, one Enter away"
+
+
+def test_with_links_set_to_dial_at_once_a_tel_link_is_called_without_a_prompt(
+        window: MainWindow, engine: Recorder) -> None:
+    window.offer_link("tel:+1-202-555-0143", confirm=False)
+    assert engine.calls == [("dial", "provider", "sip:+12025550143@sip.example.net", {})]
+    assert window.link_question is None
+    assert window.session.recent == ["+1 202-555-0143"]

@@ -68,12 +68,20 @@ def test_password_stored_in_the_keyring_registers_the_account(keyring_home, line
 
 
 def test_a_locked_keyring_is_reported_not_bypassed(keyring_home, line):
+    """The login keyring holds the password, but this session has not unlocked it (and has no
+    prompter to ask): the call stops with the advice to unlock it, nothing is dialled."""
     phone = line("answer_echo")
+    stored = in_keyring_session(keyring_home, [sys.executable, "-m", "softphone", "password",
+                                               "provider"], stdin=PASSWORD + "\n")
+    assert stored.returncode == 0, stored.stdout + stored.stderr
+
     result = in_keyring_session(
         keyring_home,
         [sys.executable, "-m", "softphone", "call", NUMBER, "--config", str(phone.config)],
         unlocked=False)
 
     assert result.returncode == 2, result.stdout + result.stderr
-    assert "keyring" in result.stderr.lower()
+    assert "The system keyring is locked, so it cannot read the password" in result.stderr
+    assert "Unlock it" in result.stderr
+    assert PASSWORD not in result.stdout + result.stderr
     assert phone.far_end.messages() == "", "nothing was dialled"

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections.abc import Callable, Iterator
+from pathlib import Path
 
 import keyring
 import pytest
 from keyring.backend import KeyringBackend
 from keyring.backends import chainer, fail, null
 from keyring.errors import KeyringLocked, NoKeyringError, PasswordDeleteError, PasswordSetError
+from keyrings.alt.file import PlaintextKeyring
 
 from softphone.credentials import (
     PASSWORD_VARIABLE,
@@ -210,3 +212,38 @@ def test_other_keyring_errors_never_show_the_password(use_keyring: Install) -> N
     assert SECRET not in message
     assert caught.value.__cause__ is None
     assert caught.value.__suppress_context__
+
+
+@pytest.fixture
+def file_keyring(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> PlaintextKeyring:
+    """keyrings.alt's real plaintext file keyring, writing under a throwaway home."""
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    backend = PlaintextKeyring()
+    assert str(tmp_path) in backend.file_path
+    return backend
+
+
+def test_a_plaintext_file_keyring_is_refused_and_nothing_is_written(
+    use_keyring: Install, file_keyring: PlaintextKeyring
+) -> None:
+    use_keyring(file_keyring)
+    with pytest.raises(CredentialError, match="No system keyring is available"):
+        set_password("provider", SECRET)
+    assert not Path(file_keyring.file_path).exists()
+
+
+def test_of_a_chain_only_its_safe_backend_is_used(
+    use_keyring: Install, monkeypatch: pytest.MonkeyPatch, file_keyring: PlaintextKeyring
+) -> None:
+    """As keyring chains a Secret Service with the file keyring when both are installed: the
+    password goes to the safe one and is read only from it, even if the file has another."""
+    file_keyring.set_password(SERVICE, "provider", "planted")
+    safe = DictKeyring()
+    monkeypatch.setattr(chainer.ChainerBackend, "backends", [file_keyring, safe])
+    use_keyring(chainer.ChainerBackend())
+    with pytest.raises(CredentialError, match="No password is stored"):
+        get_password("provider")
+    set_password("provider", SECRET)
+    assert safe.passwords == {(SERVICE, "provider"): SECRET}
+    assert get_password("provider") == SECRET
+    assert SECRET not in Path(file_keyring.file_path).read_text()
