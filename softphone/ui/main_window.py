@@ -39,6 +39,7 @@ from softphone.ui.history_view import HistoryView
 from softphone.ui.icons import icon
 from softphone.ui.number_field import NumberField
 from softphone.ui.session import Session
+from softphone.ui.type_to_dial import TypeToDial
 from softphone.ui.wording import sentence
 
 # What a command can refuse with; each has a message meant for the user.
@@ -191,6 +192,19 @@ class MainWindow(QMainWindow):
             self.number.append(key)
             self.number.setFocus()
 
+    def _typed_anywhere(self, key: str) -> None:
+        """A dial key typed on a list or a button: the Phone tab takes it, as the keypad would."""
+        self.tabs.setCurrentIndex(0)
+        self._key(key)
+
+    def search_contacts(self) -> None:
+        """Ctrl+K: the Contacts search, its old text selected so typing replaces it."""
+        if self.contacts_view is None:
+            return
+        self.tabs.setCurrentWidget(self.contacts_view)
+        self.contacts_view.search.setFocus()
+        self.contacts_view.search.selectAll()
+
     def _account_chosen(self) -> None:
         account = self.accounts.current
         self.number.country = account.default_country if account else None
@@ -226,6 +240,8 @@ class MainWindow(QMainWindow):
         self.session.call_ended.connect(self._ended)
         QShortcut(QKeySequence(Qt.Key.Key_Escape), self, self.hang_up)
         QShortcut(QKeySequence("Ctrl+,"), self, self.settings_requested.emit)
+        QShortcut(QKeySequence("Ctrl+K"), self, self.search_contacts)
+        TypeToDial(self, self._typed_anywhere)
 
     def _button(self, text: str, action: Callable[[], None], name: str) -> QPushButton:
         button = QPushButton(text)
