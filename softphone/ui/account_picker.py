@@ -46,6 +46,11 @@ class AccountPicker(QWidget):
         elif chosen in self.accounts:
             self.combo.setCurrentText(chosen)
 
+    def choose(self, name: str) -> None:
+        """Make `name` the chosen account, if it is (still) one of them."""
+        if name in self.accounts:
+            self.combo.setCurrentText(name)
+
     @property
     def current(self) -> AccountConfig | None:
         return self.accounts.get(self.combo.currentText())

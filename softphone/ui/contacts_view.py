@@ -33,6 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.contacts import Contact, ContactStore, ImportReport, UnknownContact, export_vcard
+from softphone.ui.call_button import call_button
 from softphone.ui.contact_editor import ContactEditor, new_contact_for
 from softphone.ui.contacts_import import IMPORT_FILTER, ImportJob, ImportReportDialog
 from softphone.ui.wording import sentence
@@ -270,10 +271,7 @@ class ContactsView(QWidget):
             self.list.setItemWidget(item, STAR, self._star(item.data(0, CONTACT)))
         target = item.data(0, TARGET)
         if target:
-            button = QPushButton("Call")
-            button.setToolTip(f"Call {target}")
-            button.clicked.connect(lambda _=False, item=item: self._call(item))
-            self.list.setItemWidget(item, CALL, button)
+            self.list.setItemWidget(item, CALL, call_button(target, lambda: self._call(item)))
 
     def _star(self, contact: Contact) -> QToolButton:
         star = QToolButton()

@@ -1,4 +1,5 @@
-"""The History tab: recent calls, all or only the missed ones; call back, delete, clear.
+"""The History tab: recent calls, all, missed, incoming or outgoing, searched by name or
+number; call back with one click (through the account the call was on), delete, clear.
 
 The view reads the one HistoryStore the app opened at start (see Desktop), while the Phone's
 HistoryWriter writes the same file from its own thread; a finished call shows up after a short
@@ -18,6 +19,7 @@ from PySide6.QtWidgets import (
     QHBoxLayout,
     QHeaderView,
     QLabel,
+    QLineEdit,
     QMessageBox,
     QPushButton,
     QTreeWidget,
@@ -31,6 +33,7 @@ from softphone.events import Direction
 from softphone.history import CallFilter, CallRecord, HistoryStore, Outcome
 from softphone.numbers import display_number
 from softphone.storage import StorageError
+from softphone.ui.call_button import call_button
 from softphone.ui.caller import contact_of
 from softphone.ui.session import Session
 from softphone.ui.wording import elapsed, quality_label, sentence
@@ -50,7 +53,10 @@ OUTCOME_WORDS = {
     Outcome.FAILED: "Failed",
     Outcome.INTERRUPTED: "Cut off",
 }
-FILTERS = (("All calls", CallFilter.ALL), ("Missed", CallFilter.MISSED))
+FILTERS = (("All calls", CallFilter.ALL), ("Missed", CallFilter.MISSED),
+           ("Incoming", CallFilter.INCOMING), ("Outgoing", CallFilter.OUTGOING))
+HEADERS = ("", "Who", "When", "Duration", "Outcome", "Account", "")
+WHO, ACCOUNT, CALL = 1, 5, 6
 
 
 def party(record: CallRecord, contact: Contact | None = None) -> str:
@@ -76,15 +82,27 @@ def row_texts(record: CallRecord, contact: Contact | None = None) -> list[str]:
     arrow = "↙ In" if record.direction is Direction.INCOMING else "↗ Out"
     duration = elapsed(record.duration) if record.outcome is Outcome.ANSWERED else ""
     return [arrow, party(record, contact), when(record.started_at), duration,
-            OUTCOME_WORDS[record.outcome]]
+            outcome_text(record), record.account]
+
+
+def outcome_text(record: CallRecord) -> str:
+    """A failed call names its SIP code, the figure a provider's support will ask for."""
+    words = OUTCOME_WORDS[record.outcome]
+    if record.outcome is Outcome.FAILED and record.sip_code:
+        return f"{words} ({record.sip_code})"
+    return words
 
 
 def details(record: CallRecord) -> str:
-    """The row's tooltip: the address, how the call ended and how it sounded."""
-    lines = [record.remote_uri, record.message]
-    if record.quality is not None:
-        lines.append(f"Sound: {quality_label(record.quality.mos)} "
-                     f"(MOS {record.quality.mos:.1f}, {record.quality.codec})")
+    """The row's tooltip: the address, the account, how the call ended and how it sounded."""
+    lines = [record.remote_uri, f"Account: {record.account}", record.message]
+    if record.sip_code and record.outcome not in (Outcome.ANSWERED, Outcome.IN_PROGRESS):
+        lines.append(f"SIP {record.sip_code} {record.sip_reason}".rstrip())
+    if (quality := record.quality) is not None:
+        rtt = f", round trip {quality.rtt_ms:.0f} ms" if quality.rtt_ms is not None else ""
+        lines += [f"Sound: {quality_label(quality.mos)} (MOS {quality.mos:.1f}, {quality.codec})",
+                  f"Loss in/out {quality.rx_loss_pct:.1f}% / {quality.tx_loss_pct:.1f}%, "
+                  f"jitter {quality.jitter_ms:.1f} ms{rtt}"]
     return "\n".join(line for line in lines if line)
 
 
@@ -97,11 +115,12 @@ class HistoryView(QWidget):
 
     changed = Signal()
 
-    def __init__(self, store: HistoryStore, dial: Callable[[str], None],
+    def __init__(self, store: HistoryStore, dial: Callable[[str, str], None],
                  session: Session | None = None,
                  add_contact: Callable[[str, str], None] | None = None,
                  contacts: ContactStore | None = None) -> None:
-        """`add_contact(number, name)` opens the contact editor for a caller not in the
+        """`dial(target, account)` calls back. `add_contact(number, name)` opens the contact
+        editor for a caller not in the
         contacts; without it there is no "Add to contacts" button. Callers are named from
         `contacts` as they are when the list is read."""
         super().__init__()
@@ -119,12 +138,16 @@ class HistoryView(QWidget):
         self.filter.setObjectName("history_filter")
         for text, which in FILTERS:
             self.filter.addItem(text, which)
+        self.search = QLineEdit()
+        self.search.setObjectName("history_search")
+        self.search.setPlaceholderText("Search by name or number")
+        self.search.setClearButtonEnabled(True)
         self.list = QTreeWidget()
         self.list.setObjectName("history")
-        self.list.setHeaderLabels(["", "Who", "When", "Duration", "Outcome"])
+        self.list.setHeaderLabels(list(HEADERS))
         self.list.setRootIsDecorated(False)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
-        self.list.header().setSectionResizeMode(1, QHeaderView.ResizeMode.Stretch)
+        self.list.header().setSectionResizeMode(WHO, QHeaderView.ResizeMode.Stretch)
         self.call_back = QPushButton("Call back")
         self.delete = QPushButton("Delete")
         self.to_contacts = QPushButton("Add to contacts")
@@ -132,6 +155,7 @@ class HistoryView(QWidget):
         self.clear_all = QPushButton("Clear all")
         self._lay_out()
         self.filter.currentIndexChanged.connect(self.reload)
+        self.search.textChanged.connect(self.reload)
         self.list.itemDoubleClicked.connect(lambda *_: self._call_back())
         self.list.itemSelectionChanged.connect(self._enable)
         self.call_back.clicked.connect(self._call_back)
@@ -157,7 +181,8 @@ class HistoryView(QWidget):
 
     def _read(self) -> None:
         self.unseen = self.store.unseen_missed()
-        records = self.store.calls(self.filter.currentData(), limit=SHOWN_LIMIT)
+        records = self.store.calls(self.filter.currentData(), text=self.search.text(),
+                                   limit=SHOWN_LIMIT)
         numbers = {record.number for record in records if record.number}
         self.named = {number: contact_of(number, self.contacts) for number in numbers}
         self.list.clear()
@@ -169,6 +194,12 @@ class HistoryView(QWidget):
                 item.setToolTip(column, details(record))
             if record.outcome is Outcome.MISSED:
                 item.setForeground(4, QBrush(MISSED_COLOUR))
+            if record.call_back_target:
+                self.list.setItemWidget(item, CALL, call_button(
+                    display_number(record.call_back_target),
+                    lambda record=record: self._call(record)))
+        # One account says nothing a column could; several, and which one is worth seeing.
+        self.list.setColumnHidden(ACCOUNT, len({record.account for record in records}) < 2)
         self._enable()
         self.changed.emit()
 
@@ -189,10 +220,19 @@ class HistoryView(QWidget):
         """The writer thread records the end after this event: read it a moment later."""
         QTimer.singleShot(RELOAD_DELAY_MS, self, self.reload)
 
+    def call_button(self, row: int) -> QPushButton | None:
+        widget = self.list.itemWidget(self.list.topLevelItem(row), CALL)
+        return widget if isinstance(widget, QPushButton) else None
+
     def _call_back(self) -> None:
         record = self.selected()
-        if record is not None and record.call_back_target:
-            self._dial(record.call_back_target)
+        if record is not None:
+            self._call(record)
+
+    def _call(self, record: CallRecord) -> None:
+        """Back through the account the call was on: the number the other side knows."""
+        if record.call_back_target:
+            self._dial(record.call_back_target, record.account)
 
     def _delete(self) -> None:
         record = self.selected()
@@ -237,8 +277,11 @@ class HistoryView(QWidget):
             buttons.addWidget(button)
         buttons.addStretch(1)
         buttons.addWidget(self.clear_all)
+        filters = QHBoxLayout()
+        filters.addWidget(self.filter)
+        filters.addWidget(self.search, 1)
         layout = QVBoxLayout(self)
-        layout.addWidget(self.filter)
+        layout.addLayout(filters)
         layout.addWidget(self.status)
         layout.addWidget(self.list)
         layout.addLayout(buttons)

@@ -108,9 +108,12 @@ class MainWindow(QMainWindow):
         if self.message.text():
             self.show()
 
-    def _dial_listed(self, text: str) -> None:
-        """A number from Contacts or History: dialled, with the call shown in the Phone tab."""
+    def _dial_listed(self, text: str, account: str | None = None) -> None:
+        """A number from Contacts or History: dialled, with the call shown in the Phone tab;
+        a call back goes through the call's own account while it is still set up."""
         self.tabs.setCurrentIndex(0)
+        if account is not None:
+            self.accounts.choose(account)
         self.dial_text(text)
 
     def offer_link(self, link: str, confirm: bool) -> None:

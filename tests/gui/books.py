@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 from pytestqt.qtbot import QtBot
 
-from softphone.config import Config
+from softphone.config import AccountConfig, Config
 from softphone.contacts import ContactStore
 from softphone.history import HistoryStore
 from softphone.phone import Phone
@@ -31,8 +31,9 @@ def history(tmp_path: Path) -> Iterator[HistoryStore]:
 
 
 def open_window(qtbot: QtBot, engine: Recorder, bridge: EngineBridge, session: Session,
-                contacts: ContactStore, history: HistoryStore) -> MainWindow:
-    config = Config(accounts=(ACCOUNT,))
+                contacts: ContactStore, history: HistoryStore,
+                accounts: tuple[AccountConfig, ...] = (ACCOUNT,)) -> MainWindow:
+    config = Config(accounts=accounts)
     phone = Phone(config, bridge.deliver)
     phone.engine = engine  # type: ignore[assignment]
     window = MainWindow(phone, config, session, contacts=contacts, history=history)

@@ -9,24 +9,27 @@ import pytest
 from PySide6.QtCore import Qt
 from pytestqt.qtbot import QtBot
 
+from softphone.config import AccountConfig
 from softphone.contacts import ContactStore
 from softphone.events import CallState, Direction
 from softphone.history import CallQuality, HistoryStore, Outcome
 from softphone.ui.adapter import EngineBridge
+from softphone.ui.history_view import ACCOUNT as ACCOUNT_COLUMN
 from softphone.ui.history_view import HistoryView
 from softphone.ui.main_window import MainWindow
 from softphone.ui.session import Session
 from tests.gui.books import contacts, history, open_window  # noqa: F401 (fixtures)
-from tests.gui.conftest import Recorder
+from tests.gui.conftest import ACCOUNT, Recorder
 from tests.gui.events import call_state
 
 NOW = datetime.now(UTC)
 
 
 def record(store: HistoryStore, direction: Direction, outcome: Outcome, number: str | None,
-           name: str = "", minutes_ago: int = 0, talked: float = 0.0) -> int:
+           name: str = "", minutes_ago: int = 0, talked: float = 0.0,
+           account: str = "provider") -> int:
     started = NOW - timedelta(minutes=minutes_ago)
-    row = store.start(direction=direction, account="provider",
+    row = store.start(direction=direction, account=account,
                       remote_uri=f"sip:{number or 'anonymous'}@sip.example.net",
                       remote_name=name, number=number, contact=None, started_at=started)
     if outcome is Outcome.ANSWERED:
@@ -150,4 +153,71 @@ def test_a_rows_tooltip_says_how_the_call_sounded(
                                          tx_loss_pct=0.0, jitter_ms=0.3, rtt_ms=20.0))
     view = view_of(books_window)
     view.reload()
-    assert "Sound: good (MOS 4.2, G722)" in view.list.topLevelItem(0).toolTip(1)
+    tooltip = view.list.topLevelItem(0).toolTip(1)
+    assert "Sound: good (MOS 4.2, G722)" in tooltip
+    assert "Loss in/out 0.0% / 0.0%, jitter 0.3 ms, round trip 20 ms" in tooltip
+    assert "Account: provider" in tooltip
+
+
+def test_incoming_and_outgoing_filters(books_window: MainWindow) -> None:
+    view = view_of(books_window)
+    view.filter.setCurrentText("Incoming")
+    assert [row[0] for row in rows(view)] == ["↙ In"] * 2
+    view.filter.setCurrentText("Outgoing")
+    assert [row[1] for row in rows(view)] == ["+44 20 7946 0018", "Alice"]
+
+
+def test_search_narrows_the_list_by_name_or_digits(
+        qtbot: QtBot, books_window: MainWindow) -> None:
+    view = view_of(books_window)
+    qtbot.keyClicks(view.search, "bob")
+    assert [row[1] for row in rows(view)] == ["Bob"]
+    view.search.setText("7946")
+    assert [row[1] for row in rows(view)] == ["+44 20 7946 0018"]
+
+
+def test_each_callable_row_has_a_one_click_call_button(
+        qtbot: QtBot, books_window: MainWindow, engine: Recorder) -> None:
+    view = view_of(books_window)
+    assert view.call_button(0) is None, "a withheld number has nothing to call"
+    button = view.call_button(1)
+    assert button is not None and button.toolTip() == "Call +1 202-555-0199"
+    qtbot.mouseClick(button, Qt.MouseButton.LeftButton)
+    assert engine.calls == [("dial", "provider", "sip:+12025550199@sip.example.net", {})]
+    assert books_window.tabs.currentIndex() == 0
+
+
+def test_a_failed_call_shows_its_sip_code(
+        books_window: MainWindow, history: HistoryStore) -> None:  # noqa: F811
+    row = history.start(direction=Direction.OUTGOING, account="provider",
+                        remote_uri="sip:+12025550100@sip.example.net", remote_name="",
+                        number="+12025550100", contact=None, started_at=NOW)
+    history.finish(row, ended_at=NOW, outcome=Outcome.FAILED, duration=0, sip_code=503,
+                   sip_reason="Service Unavailable", message="The provider is unavailable.")
+    view = view_of(books_window)
+    view.reload()
+    first = view.list.topLevelItem(0)
+    assert first.text(4) == "Failed (503)"
+    assert "SIP 503 Service Unavailable" in first.toolTip(1)
+
+
+def test_calls_back_through_the_account_the_call_was_on(
+        qtbot: QtBot, engine: Recorder, bridge: EngineBridge, session: Session,
+        contacts: ContactStore, history: HistoryStore) -> None:  # noqa: F811
+    """With two accounts the Account column shows, and a call back uses the call's own."""
+    office = AccountConfig(name="office", username="200", domain="pbx.example.org",
+                           default_country="US")
+    record(history, Direction.INCOMING, Outcome.MISSED, "+12025550199", account="office")
+    record(history, Direction.INCOMING, Outcome.MISSED, "+12025550143", minutes_ago=5)
+    window = open_window(qtbot, engine, bridge, session, contacts, history,
+                         (ACCOUNT, office))
+    view = view_of(window)
+    assert not view.list.isColumnHidden(ACCOUNT_COLUMN)
+    assert view.list.topLevelItem(0).text(ACCOUNT_COLUMN) == "office"
+    qtbot.mouseClick(view.call_button(0), Qt.MouseButton.LeftButton)
+    assert engine.calls == [("dial", "office", "sip:+12025550199@pbx.example.org", {})]
+    assert window.accounts.current == office, "the picker shows the account it went through"
+
+
+def test_with_one_account_there_is_no_account_column(books_window: MainWindow) -> None:
+    assert view_of(books_window).list.isColumnHidden(ACCOUNT_COLUMN)
