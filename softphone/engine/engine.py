@@ -669,7 +669,10 @@ class Engine:
         stats = call.refresh_stats()
         if stats is None:
             return
-        if stats.rx_packets != call.rx_packets_seen:
+        # A held call is silent by design: a far end that we hold (sendonly) or that holds us
+        # (sendonly or inactive) stops sending RTP, and must not be taken for gone. The clock
+        # starts again from resume.
+        if stats.rx_packets != call.rx_packets_seen or call.on_hold or call.remote_hold:
             call.rx_packets_seen = stats.rx_packets
             call.rx_silent_since = now
         elif now - call.rx_silent_since > self.rtp_timeout:

@@ -3,6 +3,8 @@ ways with baresip, and live quality that moves the right way when packets are lo
 
 from __future__ import annotations
 
+import itertools
+
 import numpy as np
 import pytest
 
@@ -48,6 +50,30 @@ def test_hold_and_resume_change_the_sdp_and_stop_then_restart_audio(line, tmp_pa
     assert longest_run(after_answer, False) >= 20, "about 2.5 s of silence while on hold"
     silent_from = first_sound + next(i for i in range(len(after_answer)) if not after_answer[i])
     assert loud[silent_from:].any(), "the tone came back after resume"
+
+
+def test_a_hold_longer_than_the_rtp_timeout_keeps_the_call(tmp_path, baresip, make_kamailio):
+    """baresip sends nothing while we hold it: that silence is the hold, not a far end gone,
+    so the call outlives the RTP timeout and its audio comes back on resume."""
+    number = "+12025550199"
+    far_end = baresip(tone_hz=440.0, user=number)
+    provider = make_kamailio({"1001": PASSWORD}, {number: (HOST, far_end.port)})
+    config = write_config(tmp_path / "config.toml", [account(provider)])
+    heard = tmp_path / "heard.wav"
+    outcome = run_softphone(tmp_path, [
+        "call", "202 555 0199", "--config", str(config), "--record", str(heard),
+        "--rtp-timeout", "5", "--hold-after", "1", "--resume-after", "9", "--duration", "11",
+    ], PASSWORD)
+
+    assert outcome.returncode == 0, outcome
+    assert outcome.ended()["message"] == "You hung up.", outcome
+    assert [f["on_hold"] for f in outcome.of("call_flags")] == [True, False], outcome
+    received = [event["rx_packets"] for event in outcome.of("stats")]  # one every 2 s
+    held_at, flat = max(((count, len(list(run))) for count, run in itertools.groupby(received)),
+                        key=lambda longest: longest[1])
+    assert flat >= 4, f"nothing came for over 6 s while held: {received}"
+    assert received[-1] > held_at, f"audio came back after resume: {received}"
+    assert loud_windows(heard)[-10:].any(), "the far end's tone is heard again"
 
 
 @pytest.mark.parametrize("method", ["rfc4733", "info"])
