@@ -147,7 +147,7 @@ def open_database(path: Path, migrations: Sequence[Migration]) -> Database:
 
 
 def _open(path: Path, migrations: Sequence[Migration], recovery: Recovery | None) -> Database:
-    _create_private(path)
+    create_private_file(path)
     connection = sqlite3.connect(path, timeout=BUSY_TIMEOUT_SECONDS, isolation_level=None,
                                  check_same_thread=False)
     connection.row_factory = sqlite3.Row
@@ -160,7 +160,9 @@ def _open(path: Path, migrations: Sequence[Migration], recovery: Recovery | None
     return database
 
 
-def _create_private(path: Path) -> None:
+def create_private_file(path: Path) -> None:
+    """The file (and its folder) readable by the user only, made so before anything is in it:
+    call history, logs and the like name who the user talks to."""
     path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     try:
         os.close(os.open(path, os.O_CREAT | os.O_RDWR, 0o600))

@@ -43,6 +43,7 @@ from softphone.engine.transports import Transports, bind_host
 from softphone.engine.wake import Waker
 from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
 from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
+from softphone.storage import create_private_file
 
 log = logging.getLogger("softphone.engine")
 T = TypeVar("T")
@@ -191,6 +192,7 @@ class Engine:
         cfg.logConfig.consoleLevel = 0
         cfg.logConfig.msgLogging = False  # SIP messages carry digest responses
         if self._log_file:
+            create_private_file(self._log_file)  # pjsua would make it readable by everyone
             cfg.logConfig.filename = str(self._log_file)
             cfg.logConfig.level = 4
         else:

@@ -143,8 +143,9 @@ def test_a_history_locked_all_along_is_reported_and_the_call_still_works(line, d
     assert history_calls(data_home) == [], "nothing half-written behind the lock"
 
 
-def test_history_and_contacts_are_readable_by_the_user_only(line, data_home):
-    outcome = line("answer_echo").call("--history", "--duration", "1").finish()
+def test_history_contacts_and_the_engine_log_are_readable_by_the_user_only(line, data_home):
+    run = line("answer_echo").call("--history", "--duration", "1")
+    outcome = run.finish()
 
     assert outcome.returncode == 0, outcome
     assert stat.S_IMODE(data_home.stat().st_mode) == 0o700
@@ -152,6 +153,8 @@ def test_history_and_contacts_are_readable_by_the_user_only(line, data_home):
     assert {path.name for path in files} >= {"history.sqlite3", "contacts.sqlite3"}, files
     for path in files:
         assert stat.S_IMODE(path.stat().st_mode) == 0o600, path
+    assert "Call" in run.log_path.read_text(), "the log names the calls made"
+    assert stat.S_IMODE(run.log_path.stat().st_mode) == 0o600
 
 
 def recorded_tone(path: Path) -> tuple[float, float]:
