@@ -58,9 +58,12 @@ class PublicFarEnd(SippUAS):
     from (the router: it latches); early_media plays its tone to the address in our SDP, as a
     far end that trusts the SDP does."""
 
-    def __init__(self, namespace: Namespace, workdir: Path, scenario: str) -> None:
+    def __init__(self, namespace: Namespace, workdir: Path, scenario: str,
+                 media_delay_ms: int = 0) -> None:
         super().__init__(workdir, scenario)
         self.host = namespace.address
+        if media_delay_ms:
+            self.extra_args += ["-set", "media_delay_ms", str(media_delay_ms)]
 
     def ready(self) -> bool:
         return udp_bound(self.host, self.port)
@@ -83,11 +86,12 @@ def start_in(namespace: Namespace, peers: Peers, peer):
 
 
 def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scenario: str,
-                         *extra: str) -> tuple[Outcome, PublicFarEnd, Path]:
+                         *extra: str, media_delay_ms: int = 0
+                         ) -> tuple[Outcome, PublicFarEnd, Path]:
     """Our `softphone call` in the private namespace, through the provider in the public one,
     to a SIPp far end there; returns once the call is over, with what we heard."""
-    far_end = start_in(network.public, peers,
-                       PublicFarEnd(network.public, peers.workdir("sipp"), scenario))
+    far_end = start_in(network.public, peers, PublicFarEnd(
+        network.public, peers.workdir("sipp"), scenario, media_delay_ms))
     provider = start_in(network.public, peers, PublicKamailio(
         network.public, peers.workdir("kamailio"), {USER: PASSWORD},
         {ROUTED_PREFIX: (network.public.address, far_end.port)}))
@@ -129,14 +133,29 @@ def test_call_from_behind_nat_registers_and_has_audio_both_ways(network, peers, 
     assert echo.wait(10) == 0, echo.log_tail()
 
 
+def test_early_media_sent_to_our_sdp_is_heard_from_behind_nat(network, peers, tmp_path):
+    """A far end that plays where our SDP says, without waiting to hear from us: the SDP must
+    name the router's public side, and our RTP (sent from the moment the 183 arrives) opens
+    the router's mapping before the tone, which starts 200 ms after the 183, comes in."""
+    outcome, _, heard = call_from_behind_nat(network, peers, tmp_path, "early_media",
+                                             "--duration", "1", media_delay_ms=200)
+
+    assert outcome.returncode == 0, outcome
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+    assert outcome.of("stats")[-1]["rx_packets"] > MIN_PACKETS, outcome
+
+
 @pytest.mark.xfail(strict=True, reason=(
-    "our SDP names the router's public address (learned from rport), but the router has no "
-    "mapping for our RTP port until we send from it: early media that arrives before our "
-    "first packet is dropped by the NAT, as by a home router. Needs a hole punch (STUN/ICE "
-    "or an RTP keep-alive at stream start), which the engine does not send yet"))
-def test_far_end_that_trusts_our_sdp_is_heard_from_behind_nat(network, peers, tmp_path):
-    """Early media goes to the address and port our SDP gives, before we have sent anything
-    it could latch onto: it only arrives if the SDP names the router's public side."""
+    "the far end starts its tone the instant it sends the 183, so the tone reaches the router "
+    "before the 183 has reached us through the provider: Linux conntrack records that inbound "
+    "flow, and our first RTP packet, sent to the same far end from the same port, clashes "
+    "with it and is masqueraded from another port. The far end keeps sending to the port our "
+    "SDP named and nothing comes in, for the whole call. No packet from us can win that race; "
+    "only a relay fixes it: the provider's media relay (most providers have one), or TURN, "
+    "which the engine does not use yet"))
+def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peers, tmp_path):
+    """The same far end with no delay at all before its tone."""
     outcome, _, heard = call_from_behind_nat(network, peers, tmp_path, "early_media",
                                              "--duration", "1")
 
