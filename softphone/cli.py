@@ -11,7 +11,12 @@ from pathlib import Path
 from softphone import desktop
 from softphone.audio import SILENCE_DBFS, AudioDeviceError, list_devices, mic_test
 from softphone.config import ConfigError, load_config
-from softphone.credentials import CredentialError, delete_password, set_password
+from softphone.credentials import (
+    TURN_CREDENTIAL,
+    CredentialError,
+    delete_password,
+    set_password,
+)
 from softphone.headless import EXIT_BAD_INPUT, EXIT_CALL_FAILED, CallFailed, CallOptions, CallRun
 from softphone.media.wav import WavError
 from softphone.numbers import DialError
@@ -58,7 +63,9 @@ def build_parser() -> argparse.ArgumentParser:
     commands.add_parser("uninstall-desktop", help="remove what install-desktop added")
 
     password = commands.add_parser("password", help="store an account's password in the keyring")
-    password.add_argument("account", metavar="ACCOUNT")
+    password.add_argument("account", metavar="ACCOUNT", nargs="?")
+    password.add_argument("--turn", action="store_true",
+                          help="the TURN relay's password ([network] turn_server) instead")
     password.add_argument("--delete", action="store_true", help="remove it instead")
     assert set(commands.choices) == set(SUBCOMMANDS), "SUBCOMMANDS lists every subcommand"
     return parser
@@ -202,11 +209,17 @@ def _desktop(args: argparse.Namespace) -> int:
 
 
 def _password(args: argparse.Namespace) -> int:
+    if args.turn == bool(args.account):
+        print("softphone password: give an account name, or --turn for the TURN relay",
+              file=sys.stderr)
+        return 2
+    name, whose = ((TURN_CREDENTIAL, "the TURN relay") if args.turn
+                   else (args.account, f"'{args.account}'"))
     if args.delete:
-        delete_password(args.account)
-        print(f"Password for '{args.account}' removed from the keyring.")
+        delete_password(name)
+        print(f"Password for {whose} removed from the keyring.")
         return 0
-    secret = getpass.getpass(f"Password for account '{args.account}': ")
-    set_password(args.account, secret)
-    print(f"Password for '{args.account}' stored in the keyring.")
+    secret = getpass.getpass(f"Password for {whose}: ")
+    set_password(name, secret)
+    print(f"Password for {whose} stored in the keyring.")
     return 0

@@ -22,6 +22,7 @@ import phonenumbers
 import platformdirs
 
 TRANSPORTS = ("udp", "tcp", "tls")
+TURN_TRANSPORTS = ("udp", "tcp")
 DTMF_METHODS = ("rfc4733", "info", "inband")
 TRANSFER_POLICIES = ("ask", "accept", "reject")
 SRTP_MODES = ("off", "optional", "mandatory")
@@ -87,6 +88,12 @@ class NetworkConfig:
     bind_address: str = ""
     ca_file: str = ""
     stun_servers: tuple[str, ...] = ()
+    # A TURN relay for the audio ("" for none): behind a NAT that remaps our port (a far end
+    # that sends first, a carrier-grade NAT) the far end sends to the relay instead, which
+    # we reach from inside. Its password is in the keyring (`softphone password --turn`).
+    turn_server: str = ""
+    turn_username: str = ""
+    turn_transport: str = "udp"
 
 
 @dataclass(frozen=True)
@@ -525,6 +532,9 @@ _NETWORK_FIELDS: dict[str, Parser] = {
     "bind_address": _ip_address,
     "ca_file": _ca_file,
     "stun_servers": _stun_servers,
+    "turn_server": _host_port,
+    "turn_username": _string,
+    "turn_transport": _choice(TURN_TRANSPORTS),
 }
 
 _CALLS_FIELDS: dict[str, Parser] = {

@@ -18,6 +18,10 @@ from keyring.errors import KeyringError, KeyringLocked, NoKeyringError
 
 SERVICE = "softphone"
 PASSWORD_VARIABLE = "SOFTPHONE_PASSWORD"
+# The TURN relay's password is kept beside the accounts' under a name no account can have
+# (account names are letters, digits, '_', '.' and '-'), with a variable of its own.
+TURN_CREDENTIAL = "TURN relay"
+TURN_PASSWORD_VARIABLE = "SOFTPHONE_TURN_PASSWORD"
 
 
 class CredentialError(Exception):
@@ -40,6 +44,21 @@ def get_password(account_name: str) -> str:
             f"No password is stored for account {account_name!r}. Run "
             f"`softphone password {account_name}` to store it in the system keyring, or set "
             f"{PASSWORD_VARIABLE}."
+        )
+    return password
+
+
+def get_turn_password() -> str:
+    """The TURN relay's password, from SOFTPHONE_TURN_PASSWORD or the keyring."""
+    from_environment = os.environ.get(TURN_PASSWORD_VARIABLE)
+    if from_environment:
+        return from_environment
+    with _keyring_errors(TURN_CREDENTIAL, "read"):
+        password = _backend(TURN_CREDENTIAL).get_password(SERVICE, TURN_CREDENTIAL)
+    if password is None:
+        raise CredentialError(
+            "No password is stored for the TURN relay. Run `softphone password --turn` to "
+            f"store it in the system keyring, or set {TURN_PASSWORD_VARIABLE}."
         )
     return password
 

@@ -16,9 +16,9 @@ from softphone.audio import AudioPipeline, DeviceChoice, InputMeter, Ringer
 from softphone.audio.processing import ProcessingSettings, VoiceProcessor
 from softphone.audio.tones import CHIME, RINGTONE, ToneSequence
 from softphone.config import AccountConfig, Config
-from softphone.credentials import CredentialError, get_password
+from softphone.credentials import CredentialError, get_password, get_turn_password
 from softphone.echo_line import ECHO_TARGET, EchoLine
-from softphone.engine import Engine, EngineError
+from softphone.engine import Engine, EngineError, Relay
 from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
@@ -59,7 +59,22 @@ class Phone:
         self._sound_test = Ringer()
 
     def start(self) -> None:
+        self.engine.relay = self._relay()
         self.engine.start()
+
+    def _relay(self) -> Relay | None:
+        """The configured TURN relay; without its password calls still go, straight, and the
+        user is told why and how to fix it."""
+        network = self.config.network
+        if not network.turn_server:
+            return None
+        try:
+            password = get_turn_password()
+        except CredentialError as error:
+            self._on_event(EngineProblem(f"{error} Until then calls go without the relay."))
+            return None
+        return Relay(network.turn_server, network.turn_username, password,
+                     network.turn_transport)
 
     def _dispatch(self, event: Event) -> None:
         """Every engine event goes to the front end, and calls also into the history."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import random
+from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
 import pjsua2 as pj
@@ -47,8 +48,18 @@ def loose_route(uri: str) -> str:
     return uri if ";lr" in uri.lower() else f"{uri};lr"
 
 
+@dataclass(frozen=True)
+class Relay:
+    """A TURN server for the audio: "host:port", the user and password it gave, udp or tcp."""
+
+    server: str
+    username: str
+    password: str
+    transport: str = "udp"
+
+
 def build_config(account: AccountConfig, password: str | None, transport_id: int,
-                 media_host: str, rtp_port: int) -> pj.AccountConfig:
+                 media_host: str, rtp_port: int, relay: Relay | None = None) -> pj.AccountConfig:
     cfg = pj.AccountConfig()
     cfg.idUri = f'"{account.display_name}" <{account.aor}>' if account.display_name else (
         account.aor)
@@ -83,6 +94,8 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     cfg.natConfig.sdpNatRewriteUse = 1
     cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
     cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
+    if relay is not None:
+        use_relay(cfg.natConfig, relay)
     # On a network change (engine/netwatch.py) calls are kept: re-INVITEd with new media
     # sockets and our new address in Contact and Via, so the far end follows us.
     cfg.ipChangeConfig.hangupCalls = False
@@ -90,6 +103,19 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     cfg.ipChangeConfig.reinviteFlags = (pj.PJSUA_CALL_REINIT_MEDIA | pj.PJSUA_CALL_UPDATE_CONTACT
                                         | pj.PJSUA_CALL_UPDATE_VIA)
     return cfg
+
+
+def use_relay(nat: pj.AccountNatConfig, relay: Relay) -> None:
+    """pjsua relays audio only through ICE: the relayed address is allocated before the offer
+    and becomes its default candidate, the c= line a far end without ICE sends to, so what
+    reaches us comes from the relay, through the mapping our allocation keeps open."""
+    nat.iceEnabled = True
+    nat.turnEnabled = True
+    nat.turnServer = relay.server
+    nat.turnConnType = pj.PJ_TURN_TP_TCP if relay.transport == "tcp" else pj.PJ_TURN_TP_UDP
+    nat.turnUserName = relay.username
+    nat.turnPasswordType = 0  # PJ_STUN_PASSWD_PLAIN: the password as given
+    nat.turnPassword = relay.password
 
 
 class SoftAccount(pj.Account):

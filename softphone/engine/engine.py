@@ -31,7 +31,7 @@ import pjsua2 as pj
 
 from softphone.config import AccountConfig, NetworkConfig
 from softphone.engine import control
-from softphone.engine.account import SoftAccount, build_config
+from softphone.engine.account import Relay, SoftAccount, build_config
 from softphone.engine.call import SoftCall
 from softphone.engine.endpoint import SoftEndpoint
 from softphone.engine.flood import FloodBrake
@@ -108,6 +108,9 @@ class Engine:
         self.max_calls = max_calls
         self.do_not_disturb = do_not_disturb  # read on the engine thread as INVITEs arrive
         self.rtp_timeout = rtp_timeout
+        # [network] turn_server with its password (the Phone reads it from the keyring);
+        # None: audio goes straight, as the SDP says.
+        self.relay: Relay | None = None
         self._on_event = on_event
         self._codecs = codecs
         self._log_file = log_file
@@ -331,7 +334,7 @@ class Engine:
         self._remove_account(account.name)
         transport_id = self._transports.for_account(account)
         cfg = build_config(account, password, transport_id, bind_host(account, self.network),
-                           self.network.rtp_port)
+                           self.network.rtp_port, self.relay)
         soft = SoftAccount(self, account)
         cfg.regConfig.registerOnAdd = False
         soft.create(cfg, not self._accounts)

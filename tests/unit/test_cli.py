@@ -105,3 +105,11 @@ def test_bad_input_is_refused_before_the_engine_starts(
     err = refused(["call", "--config", str(config), *args], capsys)
     for word in words:
         assert word.format(tmp=tmp_path) in err
+
+
+@pytest.mark.parametrize("args", [["password"], ["password", "test", "--turn"]],
+                         ids=["neither", "both"])
+def test_password_wants_an_account_or_turn(args: list[str],
+                                           capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(args) == 2
+    assert "give an account name, or --turn" in capsys.readouterr().err

@@ -64,6 +64,9 @@ def test_full_example_is_parsed(tmp_path: Path) -> None:
         bind_address = "192.168.1.10"
         ca_file = "{ca_file}"
         stun_servers = ["stun.example.net", "stun2.example.net:3478"]
+        turn_server = "turn.example.net:3478"
+        turn_username = "ada"
+        turn_transport = "TCP"
         """,
     )
 
@@ -92,6 +95,9 @@ def test_full_example_is_parsed(tmp_path: Path) -> None:
             bind_address="192.168.1.10",
             ca_file=str(ca_file),
             stun_servers=("stun.example.net", "stun2.example.net:3478"),
+            turn_server="turn.example.net:3478",
+            turn_username="ada",
+            turn_transport="tcp",
         ),
         path=path,
     )
@@ -106,7 +112,8 @@ def test_minimal_account_gets_the_documented_defaults(tmp_path: Path) -> None:
     assert (account.caller_id, account.default_country, account.auth_username) == (None,) * 3
     assert account.codecs == ("G722", "PCMA", "PCMU")
     assert loaded.network == NetworkConfig(
-        sip_port=0, rtp_port=4000, bind_address="", ca_file="", stun_servers=()
+        sip_port=0, rtp_port=4000, bind_address="", ca_file="", stun_servers=(),
+        turn_server="", turn_username="", turn_transport="udp",
     )
 
 
@@ -233,7 +240,8 @@ def test_unknown_key_without_a_close_match_lists_the_known_ones(tmp_path: Path) 
     error = load_error(tmp_path, "[network]\nfoo = 1\n")
     assert (error.line, error.section, error.field) == (2, "[network]", "foo")
     assert error.message == (
-        "unknown key; known keys: sip_port, rtp_port, bind_address, ca_file, stun_servers"
+        "unknown key; known keys: sip_port, rtp_port, bind_address, ca_file, stun_servers, "
+        "turn_server, turn_username, turn_transport"
     )
 
 
@@ -349,6 +357,8 @@ def test_bad_account_value_names_its_line_and_field(
         ('ca_file = "/nonexistent/ca.pem"', "no such file: '/nonexistent/ca.pem'"),
         ('stun_servers = "stun.example.net"', 'must be a list of "host" or "host:port" strings'),
         ('stun_servers = ["stun:stun.example.net"]', "each item must be a host name"),
+        ('turn_server = "turn:turn.example.net"', "must be a host name, optionally with :port"),
+        ('turn_transport = "tls"', "must be one of udp, tcp (got 'tls')"),
     ],
 )
 def test_bad_network_value_names_its_line_and_field(

@@ -15,9 +15,12 @@ from keyrings.alt.file import PlaintextKeyring
 from softphone.credentials import (
     PASSWORD_VARIABLE,
     SERVICE,
+    TURN_CREDENTIAL,
+    TURN_PASSWORD_VARIABLE,
     CredentialError,
     delete_password,
     get_password,
+    get_turn_password,
     set_password,
 )
 
@@ -247,3 +250,18 @@ def test_of_a_chain_only_its_safe_backend_is_used(
     assert safe.passwords == {(SERVICE, "provider"): SECRET}
     assert get_password("provider") == SECRET
     assert SECRET not in Path(file_keyring.file_path).read_text()
+
+
+def test_the_turn_password_has_its_own_keyring_entry_and_variable(
+    use_keyring: Install, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """SOFTPHONE_PASSWORD is an account's: handing it to the relay would be wrong twice over."""
+    backend = DictKeyring()
+    use_keyring(backend)
+    monkeypatch.setenv(PASSWORD_VARIABLE, "the-account-password")
+    with pytest.raises(CredentialError, match=r"softphone password --turn.*TURN_PASSWORD"):
+        get_turn_password()
+    set_password(TURN_CREDENTIAL, "relay-secret")
+    assert get_turn_password() == "relay-secret"
+    monkeypatch.setenv(TURN_PASSWORD_VARIABLE, "from-a-script")
+    assert get_turn_password() == "from-a-script"

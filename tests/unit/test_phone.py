@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import keyring
 import pytest
+from keyring.backends import null
 
-from softphone.config import AccountConfig, Config
+from softphone.config import AccountConfig, Config, NetworkConfig
+from softphone.credentials import TURN_PASSWORD_VARIABLE
+from softphone.engine import Relay
+from softphone.events import EngineProblem, Event
 from softphone.numbers import DialError
 from softphone.phone import Phone
 
@@ -43,3 +48,37 @@ def test_caller_id_is_asked_for_with_p_preferred_identity() -> None:
     assert Phone._caller_id_headers(account) == {
         "P-Preferred-Identity": "<sip:+15550001001@sip.example.net>"}
     assert Phone._caller_id_headers(UK_HABIT) == {}
+
+
+def turn_phone(events: list[Event]) -> Phone:
+    network = NetworkConfig(turn_server="turn.example.net:3478", turn_username="ada",
+                            turn_transport="tcp")
+    phone = Phone(Config(accounts=(UK_HABIT,), network=network), events.append)
+    phone.engine.start = lambda timeout=15.0: None  # the relay is chosen before the engine runs
+    return phone
+
+
+def test_the_configured_turn_relay_goes_to_the_engine(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv(TURN_PASSWORD_VARIABLE, "relay-secret")
+    phone = turn_phone([])
+    phone.start()
+    assert phone.engine.relay == Relay("turn.example.net:3478", "ada", "relay-secret", "tcp")
+
+
+def test_without_the_turn_password_calls_go_straight_and_the_user_is_told(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv(TURN_PASSWORD_VARIABLE, raising=False)
+    previous = keyring.get_keyring()
+    keyring.set_keyring(null.Keyring())
+    try:
+        events: list[Event] = []
+        phone = turn_phone(events)
+        phone.start()
+    finally:
+        keyring.set_keyring(previous)
+    assert phone.engine.relay is None
+    [problem] = events
+    assert isinstance(problem, EngineProblem)
+    assert "No system keyring is available for the password of account 'TURN relay'" in (
+        problem.message)
+    assert problem.message.endswith("Until then calls go without the relay.")

@@ -12,9 +12,11 @@ from typing import Any
 
 import pytest
 
+from softphone.credentials import TURN_PASSWORD_VARIABLE
 from tests.integration.conftest import Peers, require
 from tests.integration.lines import NUMBER, PASSWORD, ROUTED_PREFIX, TONE_HZ, USER, account
 from tests.integration.softphone_cli import Outcome, Softphone, write_config
+from tests.peers.coturn import Coturn, turnserver_binary
 from tests.peers.kamailio import Kamailio, kamailio_binary
 from tests.peers.netns import (
     PUBLIC_ROUTER,
@@ -86,7 +88,8 @@ def start_in(namespace: Namespace, peers: Peers, peer):
 
 
 def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scenario: str,
-                         *extra: str, media_delay_ms: int = 0
+                         *extra: str, media_delay_ms: int = 0,
+                         network_settings: dict[str, Any] | None = None,
                          ) -> tuple[Outcome, PublicFarEnd, Path]:
     """Our `softphone call` in the private namespace, through the provider in the public one,
     to a SIPp far end there; returns once the call is over, with what we heard."""
@@ -96,7 +99,7 @@ def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scena
         network.public, peers.workdir("kamailio"), {USER: PASSWORD},
         {ROUTED_PREFIX: (network.public.address, far_end.port)}))
     config = write_config(workdir / "config.toml", [account(
-        provider, domain=f"{provider.host}:{provider.port}")])
+        provider, domain=f"{provider.host}:{provider.port}")], network_settings)
     heard = workdir / "heard.wav"
     started = time.monotonic()
     with network.private.entered():
@@ -152,8 +155,8 @@ def test_early_media_sent_to_our_sdp_is_heard_from_behind_nat(network, peers, tm
     "flow, and our first RTP packet, sent to the same far end from the same port, clashes "
     "with it and is masqueraded from another port. The far end keeps sending to the port our "
     "SDP named and nothing comes in, for the whole call. No packet from us can win that race; "
-    "only a relay fixes it: the provider's media relay (most providers have one), or TURN, "
-    "which the engine does not use yet"))
+    "only a relay fixes it: the provider's media relay (most providers have one), or a TURN "
+    "relay of the user's (the next test)"))
 def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peers, tmp_path):
     """The same far end with no delay at all before its tone."""
     outcome, _, heard = call_from_behind_nat(network, peers, tmp_path, "early_media",
@@ -162,3 +165,25 @@ def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peer
     assert outcome.returncode == 0, outcome
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+
+
+def test_early_media_that_outruns_the_183_is_heard_through_a_turn_relay(
+        network, peers, tmp_path, monkeypatch):
+    """The race above, with [network] turn_server set: our SDP names the relay, allocated
+    before the INVITE, so the far end's tone goes there and reaches us over our allocation.
+    The first packets, before the relay knows the far end, are dropped; the rest is heard."""
+    require(turnserver_binary)
+    relay = start_in(network.public, peers, Coturn(peers.workdir("coturn"),
+                                                   network.public.address, "ada", "relay-pass"))
+    monkeypatch.setenv(TURN_PASSWORD_VARIABLE, relay.password)
+    outcome, far_end, heard = call_from_behind_nat(
+        network, peers, tmp_path, "early_media", "--duration", "1", network_settings={
+            "turn_server": f"{relay.host}:{relay.port}", "turn_username": relay.user})
+
+    assert outcome.returncode == 0, outcome
+    assert f"c=IN IP4 {relay.host}" in far_end.messages(), "the SDP names the relay"
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+    stats = outcome.of("stats")[-1]
+    print(f"through the relay: RTP received {stats['rx_packets']}, sent {stats['tx_packets']}")
+    assert stats["rx_packets"] > MIN_PACKETS, stats
