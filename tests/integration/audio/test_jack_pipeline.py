@@ -184,4 +184,6 @@ def test_the_microphone_test_records_and_plays_back(jack: JackServer, tmp_path: 
     with wave.open(str(played_back)) as wav:
         speaker = np.frombuffer(wav.readframes(wav.getnframes()), "<i2") / 32768.0
     played = speaker[: 2 * 48_000]  # the recording's two seconds, played at the device's rate
-    assert spectrum_around(played, 880.0, rate=48_000)[0] == pytest.approx(880, abs=2)
+    # ±5 Hz: jack_rec's start is not aligned with the playback, so the window may cut beeps
+    # (seen: 884 Hz on a loaded machine); a wrong rate anywhere would be off by 9% or more.
+    assert spectrum_around(played, 880.0, rate=48_000)[0] == pytest.approx(880, abs=5)
