@@ -148,6 +148,7 @@ class HistoryView(QWidget):
         self.list.setRootIsDecorated(False)
         self.list.header().setSectionResizeMode(QHeaderView.ResizeMode.ResizeToContents)
         self.list.header().setSectionResizeMode(WHO, QHeaderView.ResizeMode.Stretch)
+        self.list.header().setStretchLastSection(False)  # the room is for who, not the button
         self.call_back = QPushButton("Call back")
         self.delete = QPushButton("Delete")
         self.to_contacts = QPushButton("Add to contacts")
