@@ -34,32 +34,28 @@ def get_password(account_name: str) -> str:
     An empty ``SOFTPHONE_PASSWORD`` counts as unset, as ``SOFTPHONE_PASSWORD=`` is how a shell
     user clears it.
     """
-    from_environment = os.environ.get(PASSWORD_VARIABLE)
-    if from_environment:
-        return from_environment
-    with _keyring_errors(account_name, "read"):
-        password = _backend(account_name).get_password(SERVICE, account_name)
-    if password is None:
-        raise CredentialError(
-            f"No password is stored for account {account_name!r}. Run "
-            f"`softphone password {account_name}` to store it in the system keyring, or set "
-            f"{PASSWORD_VARIABLE}."
-        )
-    return password
+    return _lookup(account_name, PASSWORD_VARIABLE,
+                   f"No password is stored for account {account_name!r}. Run "
+                   f"`softphone password {account_name}`")
 
 
 def get_turn_password() -> str:
     """The TURN relay's password, from SOFTPHONE_TURN_PASSWORD or the keyring."""
-    from_environment = os.environ.get(TURN_PASSWORD_VARIABLE)
+    return _lookup(TURN_CREDENTIAL, TURN_PASSWORD_VARIABLE,
+                   "No password is stored for the TURN relay. Run `softphone password --turn`")
+
+
+def _lookup(name: str, variable: str, missing: str) -> str:
+    """`variable` if set, else the keyring's entry `name`; `missing` begins the advice when
+    there is neither."""
+    from_environment = os.environ.get(variable)
     if from_environment:
         return from_environment
-    with _keyring_errors(TURN_CREDENTIAL, "read"):
-        password = _backend(TURN_CREDENTIAL).get_password(SERVICE, TURN_CREDENTIAL)
+    with _keyring_errors(name, "read"):
+        password = _backend(name).get_password(SERVICE, name)
     if password is None:
         raise CredentialError(
-            "No password is stored for the TURN relay. Run `softphone password --turn` to "
-            f"store it in the system keyring, or set {TURN_PASSWORD_VARIABLE}."
-        )
+            f"{missing} to store it in the system keyring, or set {variable}.")
     return password
 
 
