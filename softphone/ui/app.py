@@ -49,6 +49,11 @@ def run(argv: list[str] | None = None) -> int:
     app.setWindowIcon(icon("softphone"))
     if hand_over(args.link):
         return 0  # the app already running takes the link (or just comes to the front)
+    links = LinkServer()
+    if not links.listen() and hand_over(args.link):
+        return 0  # another start got there between the two: it takes the link
+    # Listening before the slow part of starting: a link clicked meanwhile waits in the socket
+    # for the event loop, instead of starting a second app.
     desktop = Desktop(_load(args.config))
     try:
         desktop.start()
@@ -58,9 +63,7 @@ def run(argv: list[str] | None = None) -> int:
         return 1
     app.aboutToQuit.connect(desktop.shutdown)
     _quit_on_signals(app)
-    links = LinkServer()
     links.received.connect(desktop.open_link)
-    links.listen()
     if args.link:
         desktop.open_link(args.link)
     return app.exec()

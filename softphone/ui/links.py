@@ -35,6 +35,15 @@ def hand_over(link: str | None) -> bool:
     return delivered
 
 
+def hand_over_possible(path: str) -> bool:
+    """Whether an app answers on `path` (a socket file left by a crash does not)."""
+    socket = QLocalSocket()
+    socket.connectToServer(path)
+    answered = socket.waitForConnected(HANDOVER_TIMEOUT_MS)
+    socket.abort()
+    return answered
+
+
 class LinkServer(QObject):
     """Listens for links handed over by later starts; `received` carries each ("" = show)."""
 
@@ -46,11 +55,15 @@ class LinkServer(QObject):
         self._server.setSocketOptions(QLocalServer.SocketOption.UserAccessOption)
         self._server.newConnection.connect(self._accept)
 
-    def listen(self) -> None:
-        """Take over a socket left by an app that crashed (hand_over failed, so none runs)."""
+    def listen(self) -> bool:
+        """Take over a socket left by an app that crashed (hand_over failed, so none runs).
+        False if another app is listening there after all (two starts at once): asked first,
+        as Qt would put its socket in place of the other app's, leaving that one deaf."""
         path = server_path()
-        QLocalServer.removeServer(path)
-        self._server.listen(path)
+        if hand_over_possible(path):
+            return False
+        QLocalServer.removeServer(path)  # a dead app's socket file: nobody answers on it
+        return self._server.listen(path)
 
     def _accept(self) -> None:
         while (connection := self._server.nextPendingConnection()) is not None:

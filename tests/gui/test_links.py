@@ -89,3 +89,19 @@ def test_a_clicked_tel_link_reaches_the_running_app_which_asks_first(tmp_path, d
         assert not any(line.get("calls", "0") != "0" for line in app.lines), "nothing dialled"
     finally:
         app.stop()
+
+
+def test_one_app_listens_and_a_crashed_apps_socket_is_taken_over(
+        qtbot, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Two starts at once: the second finds the first listening and must hand over to it;
+    a socket file left by a crash (nobody answers) is taken over."""
+    from softphone.ui.links import LinkServer, server_path
+
+    monkeypatch.setenv("XDG_RUNTIME_DIR", str(tmp_path))
+    first, second = LinkServer(), LinkServer()
+    assert first.listen()
+    assert not second.listen(), "the first app answers: no second app"
+    first._server.close()
+    Path(server_path()).write_text("")  # what a killed app leaves behind
+    assert second.listen()
+    second._server.close()
