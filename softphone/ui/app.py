@@ -47,13 +47,12 @@ def run(argv: list[str] | None = None) -> int:
     app = QApplication.instance() or QApplication([sys.argv[0]])
     app.setApplicationName("Softphone")
     app.setWindowIcon(icon("softphone"))
-    if hand_over(args.link):
-        return 0  # the app already running takes the link (or just comes to the front)
-    links = LinkServer()
-    if not links.listen() and hand_over(args.link):
-        return 0  # another start got there between the two: it takes the link
     # Listening before the slow part of starting: a link clicked meanwhile waits in the socket
     # for the event loop, instead of starting a second app.
+    links = LinkServer()
+    if not links.listen():
+        hand_over(args.link)  # the app already running takes the link (or comes to the front)
+        return 0
     desktop = Desktop(_load(args.config))
     try:
         desktop.start()

@@ -7,7 +7,7 @@ from collections.abc import Callable
 from PySide6.QtWidgets import QPushButton
 
 
-def call_button(target: str, call: Callable[[], None]) -> QPushButton:
+def row_call_button(target: str, call: Callable[[], None]) -> QPushButton:
     """One click calls, with no row to select first; the tooltip names what it calls."""
     button = QPushButton("Call")
     button.setToolTip(f"Call {target}")

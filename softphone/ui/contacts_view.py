@@ -33,7 +33,7 @@ from PySide6.QtWidgets import (
 )
 
 from softphone.contacts import Contact, ContactStore, ImportReport, UnknownContact, export_vcard
-from softphone.ui.call_button import call_button
+from softphone.ui.call_button import row_call_button
 from softphone.ui.contact_editor import ContactEditor, new_contact_for
 from softphone.ui.contacts_import import IMPORT_FILTER, ImportJob, ImportReportDialog
 from softphone.ui.wording import sentence
@@ -271,7 +271,8 @@ class ContactsView(QWidget):
             self.list.setItemWidget(item, STAR, self._star(item.data(0, CONTACT)))
         target = item.data(0, TARGET)
         if target:
-            self.list.setItemWidget(item, CALL, call_button(target, lambda: self._call(item)))
+            self.list.setItemWidget(item, CALL,
+                                   row_call_button(target, lambda: self._call(item)))
 
     def _star(self, contact: Contact) -> QToolButton:
         star = QToolButton()

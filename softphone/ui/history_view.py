@@ -33,7 +33,7 @@ from softphone.events import Direction
 from softphone.history import CallFilter, CallRecord, HistoryStore, Outcome
 from softphone.numbers import display_number
 from softphone.storage import StorageError
-from softphone.ui.call_button import call_button
+from softphone.ui.call_button import row_call_button
 from softphone.ui.caller import contact_of
 from softphone.ui.session import Session
 from softphone.ui.wording import elapsed, quality_label, sentence
@@ -120,9 +120,8 @@ class HistoryView(QWidget):
                  add_contact: Callable[[str, str], None] | None = None,
                  contacts: ContactStore | None = None) -> None:
         """`dial(target, account)` calls back. `add_contact(number, name)` opens the contact
-        editor for a caller not in the
-        contacts; without it there is no "Add to contacts" button. Callers are named from
-        `contacts` as they are when the list is read."""
+        editor for a caller not in the contacts; without it there is no "Add to contacts"
+        button. Callers are named from `contacts` as they are when the list is read."""
         super().__init__()
         self.store = store
         self.contacts = contacts
@@ -196,7 +195,7 @@ class HistoryView(QWidget):
             if record.outcome is Outcome.MISSED:
                 item.setForeground(4, QBrush(MISSED_COLOUR))
             if record.call_back_target:
-                self.list.setItemWidget(item, CALL, call_button(
+                self.list.setItemWidget(item, CALL, row_call_button(
                     display_number(record.call_back_target),
                     lambda record=record: self._call(record)))
         # One account says nothing a column could; several, and which one is worth seeing.

@@ -25,9 +25,8 @@ def server_path() -> str:
 
 def hand_over(link: str | None) -> bool:
     """Give `link` (None: only bring the window up) to an app already running; False if none."""
-    socket = QLocalSocket()
-    socket.connectToServer(server_path())
-    if not socket.waitForConnected(HANDOVER_TIMEOUT_MS):
+    socket = _connected(server_path())
+    if socket is None:
         return False
     socket.write(((link or "") + "\n").encode())
     delivered = socket.waitForBytesWritten(HANDOVER_TIMEOUT_MS)
@@ -35,13 +34,12 @@ def hand_over(link: str | None) -> bool:
     return delivered
 
 
-def hand_over_possible(path: str) -> bool:
-    """Whether an app answers on `path` (a socket file left by a crash does not)."""
+def _connected(path: str) -> QLocalSocket | None:
+    """A connection to the app answering on `path`; None if none does (a socket file left by
+    a crash answers nothing)."""
     socket = QLocalSocket()
     socket.connectToServer(path)
-    answered = socket.waitForConnected(HANDOVER_TIMEOUT_MS)
-    socket.abort()
-    return answered
+    return socket if socket.waitForConnected(HANDOVER_TIMEOUT_MS) else None
 
 
 class LinkServer(QObject):
@@ -56,14 +54,17 @@ class LinkServer(QObject):
         self._server.newConnection.connect(self._accept)
 
     def listen(self) -> bool:
-        """Take over a socket left by an app that crashed (hand_over failed, so none runs).
-        False if another app is listening there after all (two starts at once): asked first,
-        as Qt would put its socket in place of the other app's, leaving that one deaf."""
+        """Listen, unless an app already answers (False: it is the one to hand links to). It
+        is asked first, as Qt would put our socket in place of its, leaving that app deaf; a
+        socket file left by a crash is taken over. Should listening fail anyway, the app still
+        runs, without links from other programs."""
         path = server_path()
-        if hand_over_possible(path):
+        if (running := _connected(path)) is not None:
+            running.abort()
             return False
-        QLocalServer.removeServer(path)  # a dead app's socket file: nobody answers on it
-        return self._server.listen(path)
+        QLocalServer.removeServer(path)
+        self._server.listen(path)
+        return True
 
     def _accept(self) -> None:
         while (connection := self._server.nextPendingConnection()) is not None:
