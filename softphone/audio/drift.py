@@ -23,9 +23,15 @@ after any underrun (up to 60 ms), as adaptive jitter buffers do:
 
 Stalls are not drift. When the engine thread is held up, pjmedia's clock catches up with quick
 ticks afterwards: a capture level spike drains by itself, so capture only skips audio when the
-smoothed level stays far too high; a playback backlog does not drain (the device played silence
-meanwhile), so playback drops frames while the level is far too high. After a long pause in
-reading or writing (no call) both start afresh, as at the start, and it counts as no underrun.
+smoothed level stays far too high. A playback backlog does not drain: the device played silence
+while the engine was held up, or took nothing while it was held up itself, and either way the
+ring is left holding that much audio more than its target. Chasing it at 0.5 % takes seconds
+per 10 ms (a 40 ms stall left a call 33 ms later for eight seconds), so playback cuts it at
+once, in the frame being written, next to the gap the user already heard. Just before a write,
+when the ring is at its lowest, an on-time engine and device keep the level within a few ms of
+its target and a late tick only lowers it: half a frame above is a backlog, never jitter.
+After a long pause in reading or writing (no call) both start afresh, as at the start, and it
+counts as no underrun.
 """
 
 from __future__ import annotations
@@ -48,7 +54,8 @@ MAX_DRIFT = 0.003  # 3000 ppm: beyond any real clock; stops the integral winding
 
 MARGIN_STEP = 0.005
 MAX_MARGIN = 0.060
-EXCESS_LIMIT = 0.080  # level this far above target is a backlog, not drift: skip or drop it
+EXCESS_LIMIT = 0.080  # smoothed capture level this far above target: a backlog, skip it
+BACKLOG_LIMIT = PERIOD / 2  # playback level this far above target before a write: cut it
 PAUSE = 0.5  # no frames for this long: the engine paused (no call), not a glitch
 
 
@@ -223,12 +230,22 @@ class ElasticPlayback(_Elastic):
         level = self.level(now)
         if self._ring.available() == 0:
             level = self._pad_to_target(level, now)
-        elif level > self.controller.target + EXCESS_LIMIT:
-            self.resyncs += 1  # a backlog after a stall: let the device catch up
-            self.controller.reset(self.controller.target)
-            return
+        backlog = self._backlog(level)
+        if backlog:
+            level = self.controller.target
         step = self._resampler.nominal_step * (1.0 + self.controller.update(level))
-        self._ring.write(self._resampler.process(frame, step), now)
+        self._ring.write(self._resampler.process(frame, step)[backlog:], now)
+
+    def _backlog(self, level: float) -> int:
+        """Device samples to leave out of this frame so the level is back at its target (all
+        of the frame, and more from the next, after a long stall); 0 within the limit. The
+        resampler still takes the whole frame, so its own output stays continuous."""
+        excess = level - self.controller.target
+        if excess <= max(BACKLOG_LIMIT, self._device_block):
+            return 0
+        self.resyncs += 1
+        self.controller.reset(self.controller.target)
+        return round(excess * self._device_rate)
 
     def _notice_starvation(self) -> None:
         starved = self._ring.starved

@@ -42,6 +42,7 @@ class Engine:
         self._signal = signal
         self._clock = FrameClock(self._tick)
         self._count = 0
+        self._stall = 0.0
         self.sent: list[np.ndarray] = []
         self.heard: list[tuple[float, np.ndarray]] = []
         self.cpu: list[float] = []
@@ -54,7 +55,15 @@ class Engine:
     def __exit__(self, *_: object) -> None:
         self._clock.stop()
 
+    def stall(self, seconds: float) -> None:
+        """Hold the next tick up, as a busy machine holds pjmedia's clock thread; the ticks
+        after it come quickly until the clock has caught up."""
+        self._stall = seconds
+
     def _tick(self) -> None:
+        if self._stall:
+            time.sleep(self._stall)
+            self._stall = 0.0
         try:
             numbers = np.arange(self._count * FRAME_SAMPLES, (self._count + 1) * FRAME_SAMPLES)
             self._count += 1
@@ -74,12 +83,19 @@ class Engine:
         frames = [frame for at, frame in self.heard if at >= moment]
         return np.concatenate(frames) / 32768.0 if frames else np.zeros(0)
 
-    def click_delays(self) -> np.ndarray:
-        """Seconds from each click written to its return (the speaker looped to the mic),
-        leaving out the first two seconds and the last clicks that may not have come back."""
+    @property
+    def seconds_sent(self) -> float:
+        """The engine's clock: seconds of audio written so far."""
+        return self._count * FRAME_SAMPLES / CLOCK_RATE
+
+    def click_delays(self, after: float = 2.0, before: float = float("inf")) -> np.ndarray:
+        """Seconds from each click written to its return (the speaker looped to the mic), for
+        the clicks written between `after` and `before` seconds on the engine's clock (by
+        default leaving out the first two), and never the last ones that may not be back."""
         sent = np.concatenate(self.sent)
         heard = np.concatenate([frame for _, frame in self.heard])
-        starts = [s for s in _onsets(sent) if 2 * CLOCK_RATE <= s < len(sent) - CLOCK_RATE // 2]
+        last = min(before * CLOCK_RATE, len(sent) - CLOCK_RATE // 2)
+        starts = [s for s in _onsets(sent) if after * CLOCK_RATE <= s < last]
         return np.array([_first_loud(heard[start:]) for start in starts]) / CLOCK_RATE
 
 

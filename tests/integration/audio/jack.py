@@ -70,6 +70,14 @@ class JackServer:
             time.sleep(0.05)
         return False
 
+    def hold(self, seconds: float) -> None:
+        """The sound server misses its deadlines for a while (SIGSTOP), as a loaded machine
+        makes PulseAudio, PipeWire or a device driver do."""
+        assert self._process is not None
+        self._process.send_signal(signal.SIGSTOP)
+        time.sleep(seconds)
+        self._process.send_signal(signal.SIGCONT)
+
     def kill(self, how: signal.Signals = signal.SIGKILL) -> None:
         """The sound server vanishes, as a device does when it is unplugged."""
         assert self._process is not None

@@ -170,6 +170,17 @@ def test_an_underrun_widens_the_margin_and_does_not_repeat() -> None:
     assert np.abs(run.levels_after(50.0) - playback.controller.target).max() < 0.002
 
 
+def test_a_playback_stall_with_catch_up_is_cut_not_chased() -> None:
+    """100 ms late, then five quick ticks: the device played silence meanwhile, so the ticks
+    that catch up would leave the call 80 ms later for sixteen seconds at 0.5 %. The backlog
+    is cut at once instead, and the level is back at its (widened) target."""
+    late = {1000 + i: 0.100 - 0.020 * i for i in range(5)}
+    run, playback, _ = run_playback(0.0, late=lambda tick: late.get(tick, 0.0))
+    assert playback.underruns > 0 and playback.resyncs > 0
+    after_catch_up = np.array(run.levels[1006:1100])
+    assert np.abs(after_catch_up - playback.controller.target).max() < 0.002
+
+
 def test_a_capture_stall_with_catch_up_keeps_every_sample() -> None:
     """pjmedia's clock catches up after a stall: 100 ms late, then five quick ticks."""
     late = {1000 + i: 0.100 - 0.020 * i for i in range(5)}
