@@ -105,6 +105,10 @@ def test_all_lists_favourites_first_then_by_name_ignoring_accents(book: ContactS
         ("+1 202", ["Ada Lovelace"]),
         ("020 7946", ["Ada Lovelace"]),  # the UK national form of a number stored as +44
         ("1001", ["Bjørn Ødegård"]),
+        ("ada 202", ["Ada Lovelace"]),  # a name and a number together narrow each other
+        ("202 lovelace", ["Ada Lovelace"]),
+        ("ada 1001", []),
+        ("bjorn 1001", ["Bjørn Ødegård"]),
         ("e", ["Bjørn Ødegård", "Ada Lovelace", "Émile Zola"]),
         ("", ["Bjørn Ødegård", "Ada Lovelace", "Émile Zola"]),
         ("+", ["Bjørn Ødegård", "Ada Lovelace", "Émile Zola"]),  # a number being typed
