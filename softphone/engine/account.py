@@ -59,7 +59,8 @@ class Relay:
 
 
 def build_config(account: AccountConfig, password: str | None, transport_id: int,
-                 media_host: str, rtp_port: int, relay: Relay | None = None) -> pj.AccountConfig:
+                 media_host: str, rtp_port: int, relay: Relay | None = None,
+                 stun: bool = False) -> pj.AccountConfig:
     cfg = pj.AccountConfig()
     cfg.idUri = f'"{account.display_name}" <{account.aor}>' if account.display_name else (
         account.aor)
@@ -92,8 +93,12 @@ def build_config(account: AccountConfig, password: str | None, transport_id: int
     # it already puts it in Contact, and with this in the SDP's c= line too, so a far end that
     # sends audio where the SDP says (most do) is heard (tests/integration/reliability/test_nat).
     cfg.natConfig.sdpNatRewriteUse = 1
+    # The registrar's rport already tells SIP its public address and port. Audio needs STUN
+    # (`stun`: [network] stun_servers) behind a router that gives our RTP port another number:
+    # the SDP then names the port the router really opened, not ours (test_nat).
     cfg.natConfig.sipStunUse = pj.PJSUA_STUN_USE_DISABLED
-    cfg.natConfig.mediaStunUse = pj.PJSUA_STUN_USE_DISABLED
+    cfg.natConfig.mediaStunUse = (pj.PJSUA_STUN_USE_DEFAULT if stun
+                                  else pj.PJSUA_STUN_USE_DISABLED)
     if relay is not None:
         use_relay(cfg.natConfig, relay)
     # On a network change (engine/netwatch.py) calls are kept: re-INVITEd with new media

@@ -39,7 +39,7 @@ from softphone.engine.netwatch import WATCH_SECONDS, NetworkWatch
 from softphone.engine.port import DevicePort
 from softphone.engine.routing import apply_routing
 from softphone.engine.tones import CallWaitingTone
-from softphone.engine.transports import Transports, bind_host
+from softphone.engine.transports import Transports, bind_host, is_loopback
 from softphone.engine.wake import Waker
 from softphone.events import CallState, CallStats, Direction, EngineProblem, Event
 from softphone.media.frames import CLOCK_RATE, FRAME_MS, FrameSink, FrameSource
@@ -333,8 +333,11 @@ class Engine:
         self._refuse_in_call(account.name)
         self._remove_account(account.name)
         transport_id = self._transports.for_account(account)
-        cfg = build_config(account, password, transport_id, bind_host(account, self.network),
-                           self.network.rtp_port, self.relay)
+        host = bind_host(account, self.network)
+        # A STUN server beyond this machine cannot answer a socket bound to loopback.
+        stun = bool(self.network.stun_servers) and not is_loopback(host)
+        cfg = build_config(account, password, transport_id, host, self.network.rtp_port,
+                           self.relay, stun)
         soft = SoftAccount(self, account)
         cfg.regConfig.registerOnAdd = False
         soft.create(cfg, not self._accounts)

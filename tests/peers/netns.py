@@ -5,7 +5,8 @@ show: a phone behind a masquerading router, whose provider sees the router's add
 
 The private side's default route goes through the nat namespace, which masquerades what leaves
 towards the public side; the public side has no route back into 192.168.200.0/24, so only
-answers to what went out get in, as with a home router. The public side is a public range
+answers to what went out get in, as with a home router (`remap_ports`: one that also renumbers
+UDP ports). The public side is a public range
 (TEST-NET-3, RFC 5737), not a private one: pjsua treats a private address in the registrar's
 `received` as a NAT inside the LAN and ignores a change of port behind it (pjsip ticket 864),
 which would hide the port a router gives a new private address (test_ip_change). Every
@@ -33,15 +34,19 @@ PUBLIC_NET, PUBLIC_ROUTER, PUBLIC_HOST = "203.0.113.0/24", "203.0.113.1", "203.0
 PRIVATE_NET, PRIVATE_ROUTER, PRIVATE_HOST = "192.168.200.0/24", "192.168.200.1", "192.168.200.2"
 PREFIX = 24
 COMMAND_TIMEOUT = 10
-# nft ruleset of the router: masquerade towards the public side, like any home NAT.
+# nft ruleset of the router: masquerade towards the public side, like any home NAT. Linux keeps
+# the source port where it can; many routers and carrier-grade NATs give UDP a port of their own
+# instead (REMAPPED_PORTS, still one public port per private one whoever the far end is).
 MASQUERADE = """
 table ip nat {{
     chain postrouting {{
         type nat hook postrouting priority srcnat; policy accept;
+        {udp_rule}
         oifname "{outside}" masquerade
     }}
 }}
 """
+REMAPPED_PORTS = (30000, 30999)
 
 
 class NetnsUnavailable(RuntimeError):
@@ -88,7 +93,8 @@ class NatNetwork:
     """The three namespaces above, made on enter and removed on exit (also after a failure,
     and also when making them failed half way)."""
 
-    def __init__(self) -> None:
+    def __init__(self, remap_ports: bool = False) -> None:
+        self.remap_ports = remap_ports
         tag = secrets.token_hex(3)  # interface names stay within the kernel's 15 characters
         self.tag = tag
         self.public = Namespace(f"sp{tag}-public", PUBLIC_HOST)
@@ -119,7 +125,10 @@ class NatNetwork:
                    PRIVATE_ROUTER)
         self.private.run("ip", "route", "add", "default", "via", PRIVATE_ROUTER)
         self.nat.run("sysctl", "-q", "-w", "net.ipv4.ip_forward=1")
-        self.nat.run("nft", "-f", "-", stdin=MASQUERADE.format(outside=outside))
+        low, high = REMAPPED_PORTS
+        udp_rule = (f'oifname "{outside}" meta l4proto udp masquerade to :{low}-{high}'
+                    if self.remap_ports else "")
+        self.nat.run("nft", "-f", "-", stdin=MASQUERADE.format(outside=outside, udp_rule=udp_rule))
 
     def move_private(self, address: str) -> None:
         """The private host's address changes, as when a laptop joins another network: the

@@ -20,6 +20,7 @@ from tests.peers.coturn import Coturn, turnserver_binary
 from tests.peers.kamailio import Kamailio, kamailio_binary
 from tests.peers.netns import (
     PUBLIC_ROUTER,
+    REMAPPED_PORTS,
     Namespace,
     NatNetwork,
     NetnsUnavailable,
@@ -35,6 +36,7 @@ pytestmark = pytest.mark.integration
 # really came from (the router) and the port the NAT gave it.
 NATED_VIA = re.compile(r"Via: SIP/2\.0/UDP [^\r\n]*;received=" + re.escape(PUBLIC_ROUTER)
                        + r";rport=\d+")
+AUDIO_PORT = re.compile(r"^m=audio (\d+) ", re.MULTILINE)
 # 50 packets a second each way; a third of the 6 s call is plenty and needs no exact timing.
 MIN_PACKETS = 100
 
@@ -71,15 +73,25 @@ class PublicFarEnd(SippUAS):
         return udp_bound(self.host, self.port)
 
 
-@pytest.fixture
-def network() -> Iterator[NatNetwork]:
+def nat_network(remap_ports: bool = False) -> Iterator[NatNetwork]:
     for binary in (kamailio_binary, sipp_binary):
         require(binary)
     try:
-        with NatNetwork() as made:
+        with NatNetwork(remap_ports) as made:
             yield made
     except NetnsUnavailable as error:
         pytest.skip(str(error))
+
+
+@pytest.fixture
+def network() -> Iterator[NatNetwork]:
+    yield from nat_network()
+
+
+@pytest.fixture
+def remapping_network() -> Iterator[NatNetwork]:
+    """A router that gives our UDP ports numbers of its own (REMAPPED_PORTS)."""
+    yield from nat_network(remap_ports=True)
 
 
 def start_in(namespace: Namespace, peers: Peers, peer):
@@ -187,3 +199,36 @@ def test_early_media_that_outruns_the_183_is_heard_through_a_turn_relay(
     stats = outcome.of("stats")[-1]
     print(f"through the relay: RTP received {stats['rx_packets']}, sent {stats['tx_packets']}")
     assert stats["rx_packets"] > MIN_PACKETS, stats
+
+
+@pytest.mark.parametrize("stun", [False, True], ids=["without STUN", "with STUN"])
+def test_behind_a_router_that_remaps_ports_stun_names_the_port_it_opened(
+        remapping_network, peers, tmp_path, stun):
+    """The router gives our RTP socket a port of its own. The registrar's rport tells SIP its
+    port, but nothing tells the SDP, which names our socket's port: a far end that sends where
+    the SDP says is not heard (the control). With [network] stun_servers, pjsua asks the STUN
+    server (coturn, on the public side) which address and port it saw, and the SDP names
+    those: the far end's early media comes in through the port the router opened."""
+    require(turnserver_binary)
+    network = remapping_network
+    server = start_in(network.public, peers, Coturn(peers.workdir("coturn"),
+                                                    network.public.address, "ada", "unused"))
+    outcome, far_end, heard = call_from_behind_nat(
+        network, peers, tmp_path, "early_media", "--duration", "1", media_delay_ms=200,
+        network_settings={"stun_servers": [f"{server.host}:{server.port}"]} if stun else None)
+
+    assert outcome.returncode == 0, outcome
+    invite = far_end.messages()
+    assert f"c=IN IP4 {PUBLIC_ROUTER}" in invite, invite
+    sdp_port = int(AUDIO_PORT.search(invite).group(1))
+    low, high = REMAPPED_PORTS
+    received = outcome.of("stats")[-1]["rx_packets"]
+    print(f"{'with' if stun else 'without'} STUN: SDP port {sdp_port}, RTP received {received}")
+    if not stun:
+        assert not low <= sdp_port <= high, "the SDP names our own port"
+        assert received < MIN_PACKETS, "nothing comes in where the router has no mapping"
+        return
+    assert low <= sdp_port <= high, "the SDP names the router's port, learned by STUN"
+    samples, rate = read_wav(heard)
+    assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
+    assert received > MIN_PACKETS, outcome
