@@ -63,8 +63,8 @@ def set_password(account_name: str, password: str) -> None:
     """Store a password; an empty one is refused, as it is nearly always an accidental Enter."""
     if not password:
         raise CredentialError(
-            f"The password for account {account_name!r} is empty, so nothing was stored. "
-            f"Run `softphone password {account_name}` again and type the password."
+            f"The password for {_whose(account_name)} is empty, so nothing was stored. "
+            f"Run `{_command(account_name)}` again and type the password."
         )
     with _keyring_errors(account_name, "store", secret=password):
         _backend(account_name).set_password(SERVICE, account_name, password)
@@ -79,7 +79,7 @@ def delete_password(account_name: str, missing_ok: bool = False) -> None:
             if missing_ok:
                 return
             raise CredentialError(
-                f"No password is stored for account {account_name!r}, so there is nothing to "
+                f"No password is stored for {_whose(account_name)}, so there is nothing to "
                 "delete. Check the account name."
             )
         backend.delete_password(SERVICE, account_name)
@@ -122,22 +122,37 @@ def _keyring_errors(account_name: str, action: str, secret: str | None = None) -
         raise CredentialError(_no_keyring_message(account_name)) from None
     except KeyringLocked:
         raise CredentialError(
-            f"The system keyring is locked, so it cannot {action} the password for account "
-            f"{account_name!r}. Unlock it (log in to the desktop session, or open it in Passwords "
-            f"and Keys / KWalletManager) and try again, or set {PASSWORD_VARIABLE} for scripts."
+            f"The system keyring is locked, so it cannot {action} the password for "
+            f"{_whose(account_name)}. Unlock it (log in to the desktop session, or open it in "
+            f"Passwords and Keys / KWalletManager) and try again, or set "
+            f"{_variable(account_name)} for scripts."
         ) from None
     except KeyringError as error:
         detail = str(error).replace(secret, "***") if secret else str(error)
         raise CredentialError(
-            f"The system keyring could not {action} the password for account {account_name!r} "
+            f"The system keyring could not {action} the password for {_whose(account_name)} "
             f"({type(error).__name__}: {detail}). Check that a Secret Service such as GNOME "
-            f"Keyring or KWallet is running and unlocked, or set {PASSWORD_VARIABLE} for scripts."
+            f"Keyring or KWallet is running and unlocked, or set {_variable(account_name)} for "
+            "scripts."
         ) from None
 
 
 def _no_keyring_message(account_name: str) -> str:
     return (
-        f"No system keyring is available for the password of account {account_name!r}. Install "
+        f"No system keyring is available for the password of {_whose(account_name)}. Install "
         "and unlock a Secret Service such as GNOME Keyring or KWallet, or set "
-        f"{PASSWORD_VARIABLE} for scripts."
+        f"{_variable(account_name)} for scripts."
     )
+
+
+def _whose(name: str) -> str:
+    """How messages name a keyring entry: an account's, or the TURN relay's."""
+    return "the TURN relay" if name == TURN_CREDENTIAL else f"account {name!r}"
+
+
+def _variable(name: str) -> str:
+    return TURN_PASSWORD_VARIABLE if name == TURN_CREDENTIAL else PASSWORD_VARIABLE
+
+
+def _command(name: str) -> str:
+    return "softphone password --turn" if name == TURN_CREDENTIAL else f"softphone password {name}"

@@ -158,17 +158,17 @@ class ContactStore(Store):
 
     def search(self, text: str, limit: int = 50) -> list[Contact]:
         """Contacts whose name or organisation contains every word of `text` (any case, any
-        accents) and, when `text` also holds a number, one of whose numbers contains its digits:
-        "ada 202" narrows a long list of Adas to the one in Washington. Favourites come first."""
+        accents) and, when `text` also holds a number, one of whose numbers contains its digits
+        (or whose name holds it as written: "Room 101"). "ada 202" narrows a long list of Adas
+        to the one in Washington. Favourites come first."""
         words, number = _words_and_number(text)
-        digits = digits_of(number)
         conditions = ["search_text LIKE ? ESCAPE '\\'"] * len(words)
         parameters = [contains(word) for word in words]
+        digits = digits_of(number)
         if digits:
-            conditions.append(
-                "id IN (SELECT contact_id FROM contact_number WHERE digits LIKE ?)"
-            )
-            parameters.append(contains(digits))
+            conditions.append("(search_text LIKE ? ESCAPE '\\' OR id IN "
+                              "(SELECT contact_id FROM contact_number WHERE digits LIKE ?))")
+            parameters += [contains(fold(number)), contains(digits)]
         return self._select(" AND ".join(conditions) or "1", parameters, limit)
 
     def lookup_name(self, number_or_uri: str) -> Contact | None:

@@ -17,7 +17,7 @@ from softphone.audio import AudioDeviceError, list_devices
 from softphone.config import Config, ConfigError, load_config
 from softphone.config_file import ConfigSaveError, keep_backup
 from softphone.contacts import ContactStore
-from softphone.credentials import CredentialError
+from softphone.credentials import TURN_CREDENTIAL, CredentialError
 from softphone.desktop import set_autostart
 from softphone.engine import EngineError
 from softphone.history import HistoryStore
@@ -205,12 +205,15 @@ class Desktop:
             self._open_sound()
         if config.startup.start_at_login != old.startup.start_at_login:
             notes += set_autostart(config.startup.start_at_login).warnings
-        later = [words for words, changed in (
-            ("Calls at once", config.calls.max_calls != old.calls.max_calls),
-            ("Closing to the tray", config.startup.close_to_tray != old.startup.close_to_tray),
-        ) if changed]
+        later = " and ".join(words for words, changed in (
+            ("calls at once", config.calls.max_calls != old.calls.max_calls),
+            ("closing to the tray", config.startup.close_to_tray != old.startup.close_to_tray),
+            ("network settings", config.network != old.network),
+            ("the relay's new password", TURN_CREDENTIAL in renewed),
+        ) if changed)
         if later:
-            notes.append(f"{' and '.join(later)} take effect the next time Softphone starts.")
+            notes.append(f"{later[0].upper()}{later[1:]} will take effect the next time "
+                         "Softphone starts.")
         return notes
 
     def open_link(self, link: str) -> None:

@@ -79,6 +79,6 @@ def test_without_the_turn_password_calls_go_straight_and_the_user_is_told(
     assert phone.engine.relay is None
     [problem] = events
     assert isinstance(problem, EngineProblem)
-    assert "No system keyring is available for the password of account 'TURN relay'" in (
+    assert "No system keyring is available for the password of the TURN relay" in (
         problem.message)
     assert problem.message.endswith("Until then calls go without the relay.")

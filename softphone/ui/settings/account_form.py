@@ -36,6 +36,7 @@ from softphone.engine import EngineError
 from softphone.events import RegistrationChanged
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
+from softphone.ui.settings.checked_row import add_checked_row, show_problem
 from softphone.ui.wording import sentence
 
 Input = QLineEdit | QComboBox | QCheckBox
@@ -133,8 +134,7 @@ class AccountForm(QWidget):
                 problem = sentence(error.message)
             if key == "name" and not problem and values[key] in self.taken:
                 problem = "Another account already has this name."
-            self.errors[key].setText(problem)
-            self.errors[key].setVisible(bool(problem))
+            show_problem(self.errors[key], problem)
         if any(label.text() for label in self.errors.values()):
             return None
         return replace(self.base, **values)
@@ -195,20 +195,5 @@ class AccountForm(QWidget):
         layout.addLayout(test_row)
 
     def _add(self, form: QFormLayout, key: str, label: str, widget: Input) -> None:
-        """The field with its problem (hidden until there is one) right under it."""
-        widget.setObjectName(key)
-        error = QLabel()
-        error.setObjectName(f"{key}_error")
-        error.setStyleSheet("color: #c62828;")
-        error.setWordWrap(True)
-        error.hide()
-        cell = QVBoxLayout()
-        cell.setContentsMargins(0, 0, 0, 0)
-        cell.setSpacing(2)
-        cell.addWidget(widget)
-        cell.addWidget(error)
-        holder = QWidget()
-        holder.setLayout(cell)
-        form.addRow(label, holder)
+        self.errors[key] = add_checked_row(form, label, widget, key)
         self.inputs[key] = widget
-        self.errors[key] = error

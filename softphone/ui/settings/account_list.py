@@ -1,7 +1,8 @@
 """The accounts as the Settings dialog is editing them, shared by the Accounts and Codecs pages.
 
 Nothing here reaches the file or the keyring until the dialog saves: typed passwords wait in
-`passwords`, removed accounts' keyring entries in `removed`, so Cancel really cancels.
+`passwords` (the Network page's TURN relay password too, under its keyring name), removed
+accounts' keyring entries in `removed`, so Cancel really cancels.
 """
 
 from __future__ import annotations

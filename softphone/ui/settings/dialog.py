@@ -1,7 +1,8 @@
 """The Settings dialog: its pages collect a new Config, which is saved to the file (atomically,
 comments kept) and then put into effect in the running app; what needs a restart is said.
 
-Every page has `title` and `collect(config) -> Config`; the pages are listed in `_pages`.
+Every page has `title` and `collect(config) -> Config` (which raises FieldsToCorrect when a
+field is wrong); the pages are listed in `_pages`.
 """
 
 from __future__ import annotations
@@ -24,7 +25,9 @@ from softphone.ui.settings.account_list import AccountList
 from softphone.ui.settings.accounts_page import AccountsPage
 from softphone.ui.settings.audio_page import AudioPage
 from softphone.ui.settings.calls_page import CallsPage
+from softphone.ui.settings.checked_row import FieldsToCorrect
 from softphone.ui.settings.codecs_page import CodecsPage
+from softphone.ui.settings.network_page import NetworkPage
 from softphone.ui.settings.saving import Apply, save_settings
 from softphone.ui.settings.startup_page import StartupPage
 
@@ -63,12 +66,19 @@ class SettingsDialog(QDialog):
 
     def _pages(self, config: Config, phone: Phone) -> list[QWidget]:
         return [self.accounts_page, CodecsPage(self.accounts), AudioPage(config, phone),
-                CallsPage(config), StartupPage(config)]
+                NetworkPage(config, self.accounts), CallsPage(config), StartupPage(config)]
 
     def save(self) -> bool:
         """Collect, save, store passwords, apply; says what happened. True when the file was
         saved and every password stored."""
-        config = reduce(lambda done, page: page.collect(done), self.pages, self.config)
+        try:
+            config = reduce(lambda done, page: page.collect(done), self.pages, self.config)
+        except FieldsToCorrect as wrong:
+            page = next(page for page in self.pages if page.title == wrong.args[0])
+            self.tabs.setCurrentWidget(page)
+            self.message.setText(f"Nothing was saved: correct the fields marked on the "
+                                 f"{page.title} page first.")
+            return False
         saved = save_settings(config, self.accounts, self.apply_settings)
         self.message.setText(" ".join(saved.sentences))
         if saved.config is not None:

@@ -11,8 +11,16 @@ import pytest
 from keyring.backends import fail
 from pytestqt.qtbot import QtBot
 
-from softphone.config import AccountConfig, CallsConfig, Config, StartupConfig, load_config
+from softphone.config import (
+    AccountConfig,
+    CallsConfig,
+    Config,
+    NetworkConfig,
+    StartupConfig,
+    load_config,
+)
 from softphone.config_file import save_config
+from softphone.credentials import TURN_CREDENTIAL
 from softphone.ui import app
 from softphone.ui.app import Desktop
 from tests.gui.conftest import ACCOUNT, Recorder
@@ -120,7 +128,7 @@ def test_calls_settings_apply_at_once_and_max_calls_waits_for_a_restart(
     assert ("set_do_not_disturb", True) in engine.calls
     assert app_.do_not_disturb.on
     assert not (tmp_path / "config.toml").exists(), "saving is the dialog's: not written again"
-    assert notes == ["Calls at once take effect the next time Softphone starts."]
+    assert notes == ["Calls at once will take effect the next time Softphone starts."]
 
 
 def test_start_at_login_installs_and_removes_the_autostart_entry(
@@ -132,3 +140,15 @@ def test_start_at_login_installs_and_removes_the_autostart_entry(
     assert "X-GNOME-Autostart-enabled=true" in entry.read_text()
     app_.apply_settings(Config(accounts=(ACCOUNT,)), set())
     assert not entry.exists()
+
+
+def test_network_settings_and_the_relay_password_wait_for_a_restart_and_say_so(
+        desktop: tuple[Desktop, Recorder]) -> None:
+    app_, engine = desktop
+    network = NetworkConfig(turn_server="turn.example.net:3478", turn_username="ada")
+    notes = app_.apply_settings(Config(accounts=(ACCOUNT,), network=network),
+                                {TURN_CREDENTIAL})
+
+    assert engine.calls == [], "no account is registered again for them"
+    assert notes == ["Network settings and the relay's new password will take effect the next "
+                     "time Softphone starts."]

@@ -14,11 +14,13 @@ from keyring.backends import fail
 from PySide6.QtWidgets import QDialogButtonBox, QLineEdit, QMessageBox
 from pytestqt.qtbot import QtBot
 
-from softphone.config import AccountConfig, Config, load_config
+from softphone.config import AccountConfig, Config, NetworkConfig, load_config
+from softphone.credentials import TURN_CREDENTIAL
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
 from softphone.ui.settings.account_form import AccountForm
 from softphone.ui.settings.dialog import SettingsDialog
+from softphone.ui.settings.network_page import NetworkPage
 from tests.gui.conftest import ACCOUNT, Recorder
 from tests.gui.events import registration
 
@@ -270,3 +272,90 @@ def test_cancel_puts_back_an_account_tried_with_unsaved_settings(
 
     assert engine.calls[-1] == ("remove_account", "office")
     assert load_config(config_file).accounts == (ACCOUNT,), "nothing saved"
+
+
+def network_page(dialog: SettingsDialog) -> NetworkPage:
+    page = next(page for page in dialog.pages if isinstance(page, NetworkPage))
+    dialog.tabs.setCurrentWidget(page)
+    return page
+
+
+def test_network_settings_are_saved_in_the_files_form(
+        dialog: SettingsDialog, config_file: Path, applied: Applied) -> None:
+    page = network_page(dialog)
+    page.inputs["sip_port"].setValue(5070)
+    page.inputs["rtp_port"].setValue(16384)
+    page.inputs["stun_servers"].setText("stun1.example.net:3478,  stun2.example.net")
+    page.inputs["turn_server"].setText("turn.example.net:3478")
+    page.inputs["turn_username"].setText("ada")
+    page.inputs["turn_transport"].setCurrentText("tcp")
+    dialog.apply_button.click()
+
+    assert load_config(config_file).network == NetworkConfig(
+        sip_port=5070, rtp_port=16384, stun_servers=("stun1.example.net:3478",
+                                                     "stun2.example.net"),
+        turn_server="turn.example.net:3478", turn_username="ada", turn_transport="tcp")
+    assert "# my main line" in config_file.read_text()
+    assert applied.calls[-1][0].network == load_config(config_file).network
+
+
+def test_an_unset_port_reads_any_and_empty_fields_stay_unset(dialog: SettingsDialog,
+                                                             config_file: Path) -> None:
+    page = network_page(dialog)
+    assert page.inputs["sip_port"].text() == "Any free port"
+    dialog.apply_button.click()
+
+    assert load_config(config_file).network == NetworkConfig()
+
+
+def test_wrong_network_fields_are_explained_and_nothing_is_saved(
+        dialog: SettingsDialog, config_file: Path, tmp_path: Path) -> None:
+    before = config_file.read_text()
+    page = network_page(dialog)
+    dialog.tabs.setCurrentIndex(0)  # the problems are found from another page
+    page.inputs["bind_address"].setText("192.168.1.300")
+    page.inputs["ca_file"].setText(str(tmp_path / "missing.pem"))
+    page.inputs["stun_servers"].setText("stun.example.net:99999")
+    page.inputs["turn_server"].setText("turn server")
+    dialog.ok_button.click()
+
+    assert dialog.isVisible()
+    assert dialog.tabs.currentWidget() is page, "the page with the problems is shown"
+    assert dialog.message.text() == ("Nothing was saved: correct the fields marked on the "
+                                     "Network page first.")
+    errors = {key: label.text() for key, label in page.errors.items() if not label.isHidden()}
+    assert errors == {
+        "bind_address": 'Must be a local IP address such as 192.168.1.10, or "" for all '
+                        "addresses (got '192.168.1.300').",
+        "ca_file": f"No such file: {str(tmp_path / 'missing.pem')!r}.",
+        "stun_servers": "Each item must be a host name, optionally with :port, e.g. "
+                        "sip.example.net (got 'stun.example.net:99999').",
+        "turn_server": "Must be a host name, optionally with :port, e.g. sip.example.net (got "
+                       "'turn server').",
+    }
+    assert config_file.read_text() == before
+
+    page.inputs["bind_address"].clear()
+    page.inputs["ca_file"].clear()
+    page.inputs["stun_servers"].clear()
+    page.inputs["turn_server"].clear()
+    dialog.apply_button.click()
+    assert dialog.message.text().startswith("Saved.")
+    assert all(label.isHidden() for label in page.errors.values())
+
+
+def test_the_relay_password_waits_for_the_keyring_and_never_reaches_the_file(
+        dialog: SettingsDialog, config_file: Path) -> None:
+    page = network_page(dialog)
+    page.inputs["turn_server"].setText("turn.example.net")
+    page.inputs["turn_username"].setText("ada")
+    page.password.setText("relay-s3cret")
+    dialog.apply_button.click()
+
+    assert "No system keyring is available for the password of the TURN relay" in (
+        dialog.message.text())
+    assert "SOFTPHONE_TURN_PASSWORD" in dialog.message.text()
+    assert "relay-s3cret" not in config_file.read_text()
+    assert load_config(config_file).network.turn_server == "turn.example.net"
+    assert dialog.accounts.passwords == {TURN_CREDENTIAL: "relay-s3cret"}, "kept to retry"
+    assert page.password.text() == ""

@@ -131,6 +131,14 @@ def test_favourites_are_only_the_starred_contacts_by_name_up_to_the_limit(
     assert book.favourites()[0].numbers[1].e164 == "+442079460958", "whole contacts"
 
 
+def test_a_number_in_a_name_is_found_as_written(book: ContactStore) -> None:
+    book.add(Contact("Room 101", organisation="Ministry of Love"))
+
+    assert names(book.search("room 101")) == ["Room 101"]
+    assert names(book.search("101 love")) == ["Room 101"]
+    assert names(book.search("ada 101")) == []
+
+
 def test_search_puts_favourites_first(book: ContactStore) -> None:
     book.add(Contact("Aaron Ødegård", favourite=False))
 

@@ -1,0 +1,155 @@
+"""Settings → Network: the local ports and address, the certificates TLS accounts trust, and
+what gets audio through a NAT (STUN servers, a TURN relay with its password in the keyring).
+
+Each field is checked by the config file's rules, its problem shown under it. The engine is
+built with these, so they take effect at the next start (the app says so when they change).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import replace
+from typing import Any
+
+from PySide6.QtWidgets import (
+    QComboBox,
+    QFileDialog,
+    QFormLayout,
+    QLabel,
+    QLineEdit,
+    QSpinBox,
+    QStyle,
+    QVBoxLayout,
+    QWidget,
+)
+
+from softphone.config import TURN_TRANSPORTS, Config, ConfigError, NetworkConfig, parse_field
+from softphone.credentials import TURN_CREDENTIAL
+from softphone.ui.settings.account_list import AccountList
+from softphone.ui.settings.checked_row import FieldsToCorrect, add_checked_row, show_problem
+from softphone.ui.wording import sentence
+
+# (key, label, placeholder, tooltip); the order is the form's.
+TEXT_FIELDS = (
+    ("bind_address", "Network address", "all of this computer's addresses",
+     "Calls use only this local IP address, e.g. a VPN's"),
+    ("ca_file", "Trusted certificates", "the system's",
+     "A CA bundle (PEM) that TLS accounts trust instead of the system's: for a provider or "
+     "PBX whose certificate a private authority signed"),
+    ("stun_servers", "STUN servers", "none, e.g. stun.example.net:3478",
+     "Behind a router that gives the audio another port number, each call asks a STUN server "
+     "which address and port it saw. An unreachable one holds up every call by seconds."),
+    ("turn_server", "TURN relay", "none, e.g. turn.example.net:3478",
+     "If calls have one-way audio, the audio goes through this relay"),
+    ("turn_username", "Relay username", "", "The user name the relay gave you"),
+)
+LIST_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class NetworkPage(QWidget):
+    title = "Network"
+
+    def __init__(self, config: Config, secrets: AccountList,
+                 parent: QWidget | None = None) -> None:
+        super().__init__(parent)
+        self.secrets = secrets
+        self.inputs: dict[str, QLineEdit | QSpinBox | QComboBox] = {}
+        self.errors: dict[str, QLabel] = {}
+        self.password = QLineEdit()
+        self.password.setObjectName("turn_password")
+        self.password.setEchoMode(QLineEdit.EchoMode.Password)
+        network = config.network
+        self.password.setPlaceholderText(
+            "unchanged (stored in the system keyring)" if network.turn_server else
+            "stored in the system keyring, never in the file")
+        self._lay_out(network)
+
+    def collect(self, config: Config) -> Config:
+        """The page's fields as [network]; raises FieldsToCorrect, with each problem shown under
+        its field, when one is wrong. A typed relay password waits with the accounts' for the
+        keyring, so it is stored only once the file is saved."""
+        values: dict[str, Any] = {}
+        for key, widget in self.inputs.items():
+            problem = ""
+            try:
+                values[key] = self._read(key, widget)
+            except ConfigError as error:
+                problem = sentence(error.message)
+            show_problem(self.errors[key], problem)
+        if any(not label.isHidden() for label in self.errors.values()):
+            raise FieldsToCorrect(self.title)
+        if self.password.text():
+            self.secrets.passwords[TURN_CREDENTIAL] = self.password.text()
+            self.password.clear()
+            self.password.setPlaceholderText("unchanged (stored in the system keyring)")
+        return replace(config, network=replace(config.network, **values))
+
+    @staticmethod
+    def _read(key: str, widget: QLineEdit | QSpinBox | QComboBox) -> Any:
+        if isinstance(widget, QSpinBox):
+            return widget.value()
+        if isinstance(widget, QComboBox):
+            return widget.currentText()
+        text = widget.text().strip()
+        if key == "stun_servers":
+            return parse_field("network", key, [item for item in LIST_SEPARATORS.split(text)
+                                                if item])
+        return parse_field("network", key, text) if text else ""
+
+    def _lay_out(self, network: NetworkConfig) -> None:
+        form = QFormLayout()
+        self._add(form, "sip_port", "SIP port", self._spin(
+            (0, 65535), network.sip_port, "Any free port",
+            "The local port for SIP over UDP and TCP (TLS uses the next one)"))
+        self._add(form, "rtp_port", "First audio (RTP) port", self._spin(
+            (1024, 65535), network.rtp_port, "",
+            "Calls take local ports for their audio from here up"))
+        for key, label, placeholder, tip in TEXT_FIELDS:
+            line = QLineEdit(", ".join(network.stun_servers) if key == "stun_servers"
+                             else getattr(network, key))
+            line.setPlaceholderText(placeholder)
+            line.setToolTip(tip)
+            self._add(form, key, label, line)
+        self._offer_browsing(self.inputs["ca_file"])
+        form.addRow("Relay password", self.password)
+        transport = QComboBox()
+        transport.addItems(list(TURN_TRANSPORTS))
+        transport.setCurrentText(network.turn_transport)
+        transport.setToolTip("How the relay is reached: tcp gets through firewalls that block "
+                             "UDP")
+        self._add(form, "turn_transport", "Reach the relay over", transport)
+        note = QLabel("These settings take effect the next time Softphone starts.")
+        note.setObjectName("network_note")
+        note.setWordWrap(True)
+        layout = QVBoxLayout(self)
+        layout.addLayout(form)
+        layout.addWidget(note)
+        layout.addStretch(1)
+
+    def _add(self, form: QFormLayout, key: str, label: str,
+             widget: QLineEdit | QSpinBox | QComboBox) -> None:
+        self.errors[key] = add_checked_row(form, label, widget, key)
+        self.inputs[key] = widget
+
+    def _offer_browsing(self, line: QLineEdit) -> None:
+        """A folder button inside the field picks the file, which can also be typed."""
+        icon = self.style().standardIcon(QStyle.StandardPixmap.SP_DirOpenIcon)
+        browse = line.addAction(icon, QLineEdit.ActionPosition.TrailingPosition)
+        browse.setObjectName("browse_ca_file")
+        browse.setToolTip("Choose the file")
+        browse.triggered.connect(lambda: self._browse(line))
+
+    def _browse(self, line: QLineEdit) -> None:
+        chosen, _ = QFileDialog.getOpenFileName(
+            self, "Trusted certificates", line.text(), "Certificates (*.pem *.crt);;All files (*)")
+        if chosen:
+            line.setText(chosen)
+
+    @staticmethod
+    def _spin(bounds: tuple[int, int], value: int, special: str, tip: str) -> QSpinBox:
+        spin = QSpinBox()
+        spin.setRange(*bounds)
+        spin.setValue(value)
+        spin.setSpecialValueText(special)
+        spin.setToolTip(tip)
+        return spin
