@@ -130,6 +130,10 @@ xdotool windowfocus --sync "$window" key ctrl+comma
 settings=$(find_window Settings)
 sleep 1
 import -window "$settings" "$OUT/settings.png"
+# Its Network page, three tabs on (Ctrl+Tab walks them).
+xdotool windowfocus --sync "$settings" key ctrl+Tab sleep 0.3 key ctrl+Tab sleep 0.3 key ctrl+Tab
+sleep 1
+import -window "$settings" "$OUT/settings-network.png"
 xdotool windowfocus --sync "$settings" key Escape
 sleep 0.5
 

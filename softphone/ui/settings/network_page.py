@@ -15,6 +15,7 @@ from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
     QFormLayout,
+    QGroupBox,
     QLabel,
     QLineEdit,
     QSpinBox,
@@ -43,6 +44,7 @@ TEXT_FIELDS = (
      "If calls have one-way audio, the audio goes through this relay"),
     ("turn_username", "Relay username", "", "The user name the relay gave you"),
 )
+LOCAL_FIELDS = ("bind_address", "ca_file")
 LIST_SEPARATORS = re.compile(r"[\s,;]+")
 
 
@@ -97,11 +99,11 @@ class NetworkPage(QWidget):
         return parse_field("network", key, text) if text else ""
 
     def _lay_out(self, network: NetworkConfig) -> None:
-        form = QFormLayout()
-        self._add(form, "sip_port", "SIP port", self._spin(
+        local, nat = QFormLayout(), QFormLayout()
+        self._add(local, "sip_port", "SIP port", self._spin(
             (0, 65535), network.sip_port, "Any free port",
             "The local port for SIP over UDP and TCP (TLS uses the next one)"))
-        self._add(form, "rtp_port", "First audio (RTP) port", self._spin(
+        self._add(local, "rtp_port", "First audio (RTP) port", self._spin(
             (1024, 65535), network.rtp_port, "",
             "Calls take local ports for their audio from here up"))
         for key, label, placeholder, tip in TEXT_FIELDS:
@@ -109,22 +111,34 @@ class NetworkPage(QWidget):
                              else getattr(network, key))
             line.setPlaceholderText(placeholder)
             line.setToolTip(tip)
-            self._add(form, key, label, line)
+            self._add(local if key in LOCAL_FIELDS else nat, key, label, line)
         self._offer_browsing(self.inputs["ca_file"])
-        form.addRow("Relay password", self.password)
+        nat.addRow("Relay password", self.password)
         transport = QComboBox()
         transport.addItems(list(TURN_TRANSPORTS))
         transport.setCurrentText(network.turn_transport)
         transport.setToolTip("How the relay is reached: tcp gets through firewalls that block "
                              "UDP")
-        self._add(form, "turn_transport", "Reach the relay over", transport)
+        self._add(nat, "turn_transport", "Reach the relay over", transport)
+        relay = self.inputs["turn_server"]
+        relay.textChanged.connect(self._relay_named)
+        self._relay_named(relay.text())
         note = QLabel("These settings take effect the next time Softphone starts.")
         note.setObjectName("network_note")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)
-        layout.addLayout(form)
+        for title, form in (("This computer", local), ("Behind a router (NAT)", nat)):
+            group = QGroupBox(title)
+            group.setLayout(form)
+            layout.addWidget(group)
         layout.addWidget(note)
         layout.addStretch(1)
+
+    def _relay_named(self, server: str) -> None:
+        """The relay's user, password and transport mean something only with a relay."""
+        for widget in (self.inputs["turn_username"], self.password,
+                       self.inputs["turn_transport"]):
+            widget.setEnabled(bool(server.strip()))
 
     def _add(self, form: QFormLayout, key: str, label: str,
              widget: QLineEdit | QSpinBox | QComboBox) -> None:

@@ -303,6 +303,7 @@ def test_an_unset_port_reads_any_and_empty_fields_stay_unset(dialog: SettingsDia
                                                              config_file: Path) -> None:
     page = network_page(dialog)
     assert page.inputs["sip_port"].text() == "Any free port"
+    assert not page.password.isEnabled(), "no relay, so nothing to log in to"
     dialog.apply_button.click()
 
     assert load_config(config_file).network == NetworkConfig()
@@ -348,6 +349,7 @@ def test_the_relay_password_waits_for_the_keyring_and_never_reaches_the_file(
         dialog: SettingsDialog, config_file: Path) -> None:
     page = network_page(dialog)
     page.inputs["turn_server"].setText("turn.example.net")
+    assert page.password.isEnabled()
     page.inputs["turn_username"].setText("ada")
     page.password.setText("relay-s3cret")
     dialog.apply_button.click()
