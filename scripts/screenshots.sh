@@ -2,12 +2,14 @@
 # Screenshots of the desktop app on a real (virtual) X desktop with a tray host: the main window,
 # the tray menu with its favourites (and the missed-call badge on the icon), the History tab, the
 # in-call screen of a "Test call" to the built-in echo line, and the popup of a call coming in
-# during it (a SIPp caller). The app runs with contacts and a history of the script's own.
-# Needs: xvfb trayer imagemagick xdotool dbus-x11 sip-tester (Debian). Writes docs/screenshots/.
+# during it (a SIPp caller), Settings with its Audio page testing the speaker on a JACK dummy
+# sound server (a metronome is the microphone). The app runs with contacts and a history of the
+# script's own. Needs: xvfb trayer imagemagick xdotool dbus-x11 sip-tester jackd2 (Debian).
+# Writes docs/screenshots/.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 [[ -n "${DBUS_SESSION_BUS_ADDRESS:-}" ]] ||
-    bash scripts/setup.sh xvfb trayer imagemagick xdotool dbus-x11 x11-utils sip-tester
+    bash scripts/setup.sh xvfb trayer imagemagick xdotool dbus-x11 x11-utils sip-tester jackd2
 OUT=docs/screenshots
 mkdir -p "$OUT"
 
@@ -44,6 +46,9 @@ default_country = "US"
 
 [network]
 sip_port = $sip_port
+
+[audio]
+input_device = "beeper"
 EOF
 
 .venv/bin/python - <<'EOF'
@@ -75,6 +80,15 @@ with ContactStore.open(None, "US") as book, HistoryStore.open() as history:
         history.finish(row, ended_at=started + timedelta(seconds=3 + talked), outcome=outcome,
                        duration=talked, sip_code=200, sip_reason="OK", message="")
 EOF
+
+# A sound server of our own: its dummy driver's "system" device is the speaker and the
+# microphone, and a metronome beeps as a second microphone.
+export JACK_DEFAULT_SERVER="softphone-shots-$$" JACK_NO_AUDIO_RESERVATION=1
+jackd -n "$JACK_DEFAULT_SERVER" -d dummy -r 48000 -p 480 >"$work/jackd.log" 2>&1 &
+pids+=($!)
+jack_wait -w -t 10 >/dev/null
+jack_metro -n beeper -f 660 -b 150 -D 200 >/dev/null 2>&1 &
+pids+=($!)
 
 # The first free display number (another X server may hold :99); Xvfb writes it once ready.
 Xvfb -displayfd 3 -screen 0 1280x800x24 -nolisten tcp 3>"$work/display" >"$work/xvfb.log" 2>&1 &
@@ -134,6 +148,12 @@ import -window "$settings" "$OUT/settings.png"
 xdotool windowfocus --sync "$settings" key ctrl+Tab sleep 0.3 key ctrl+Tab sleep 0.3 key ctrl+Tab
 sleep 1
 import -window "$settings" "$OUT/settings-network.png"
+# Back to the Audio page; its speaker's Test chimes, and the meter under it shows the chime.
+xdotool key ctrl+shift+Tab
+sleep 2   # the devices are listed by a PortAudio process of their own
+xdotool mousemove --window "$settings" 520 100 click 1
+sleep 0.4
+import -window "$settings" "$OUT/settings-audio.png"
 xdotool windowfocus --sync "$settings" key Escape
 sleep 0.5
 

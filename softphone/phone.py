@@ -138,23 +138,29 @@ class Phone:
         """Stop the ringtone if it rings; returns at once."""
         self._ringer.stop()
 
-    def test_output(self, device: DeviceChoice, on_problem: Callable[[str], None]) -> None:
+    def test_output(self, device: DeviceChoice, on_problem: Callable[[str], None],
+                    on_level: Callable[[float], None] | None = None) -> None:
         """Play a short chime once on `device` ("" or None: the system default), for the
-        settings. Returns at once; why it cannot play comes through `on_problem`."""
-        self._test_sound(device, CHIME, CHIME.seconds, on_problem)
+        settings. Returns at once; why it cannot play comes through `on_problem`, and how
+        loud the device played it (dBFS, 20 times a second, from another thread) through
+        `on_level`."""
+        self._test_sound(device, CHIME, CHIME.seconds, on_problem, on_level)
 
-    def test_ringer(self, device: DeviceChoice, on_problem: Callable[[str], None]) -> None:
+    def test_ringer(self, device: DeviceChoice, on_problem: Callable[[str], None],
+                    on_level: Callable[[float], None] | None = None) -> None:
         """Ring twice on `device`, as an incoming call would, for the settings."""
-        self._test_sound(device, RINGTONE, RINGER_TEST_RINGS * RINGTONE.seconds, on_problem)
+        self._test_sound(device, RINGTONE, RINGER_TEST_RINGS * RINGTONE.seconds, on_problem,
+                         on_level)
 
     def stop_sound_test(self) -> None:
         self._sound_test.stop()
 
     def _test_sound(self, device: DeviceChoice, sound: ToneSequence, seconds: float,
-                    on_problem: Callable[[str], None]) -> None:
+                    on_problem: Callable[[str], None],
+                    on_level: Callable[[float], None] | None) -> None:
         """A test sounds on the device tested or not at all: no falling back."""
         self._sound_test.stop()
-        self._sound_test = Ringer(on_problem)
+        self._sound_test = Ringer(on_problem, on_level=on_level)
         self._sound_test.start(device or None, sound, seconds, fall_back=False)
 
     def meter_input(self, device: DeviceChoice, on_level: Callable[[float], None],

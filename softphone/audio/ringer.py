@@ -8,6 +8,10 @@ stops it; `start` and `stop` only hand over to it and return at once.
 A device that cannot be opened, or that stops working mid-ring, is reported in a sentence
 through `on_problem`, and the ring moves to the system default: a call must be heard even when
 the headset it was meant to ring in has been unplugged.
+
+`on_level` hears how loud what the device really played was (its own output, as its callback
+passed it on), so the settings' meter shows the test sound reaching the device, not merely
+being sent.
 """
 
 from __future__ import annotations
@@ -16,22 +20,30 @@ import threading
 import time
 from collections.abc import Callable
 
+import numpy as np
+
 from softphone.audio.devices import AudioDevice, AudioDeviceError, DeviceChoice, is_system_default
 from softphone.audio.host import STOP_TIMEOUT, AudioHost, stalled
+from softphone.audio.levels import SILENCE_DBFS, dbfs
+from softphone.audio.meter import METER_HZ
+from softphone.audio.ring import SampleRing
 from softphone.audio.tones import RINGTONE, ToneSequence
 
-WATCH_INTERVAL = 0.2  # how often a ring checks that its process is still alive
+WATCH_INTERVAL = 1.0 / METER_HZ  # how often a ring checks its process and measures its level
 RETRY_DELAY = 2.0  # between attempts to open the system default when nothing would open
 
 Report = Callable[[str], None]
+Level = Callable[[float], None]
 
 
 class Ringer:
     """Plays a sound in a loop on one device at a time; starting again replaces the ring."""
 
     def __init__(self, on_problem: Report | None = None,
-                 host_factory: Callable[[], AudioHost] = AudioHost) -> None:
+                 host_factory: Callable[[], AudioHost] = AudioHost,
+                 on_level: Level | None = None) -> None:
         self._on_problem = on_problem or (lambda message: None)
+        self._on_level = on_level
         self._host_factory = host_factory
         self._lock = threading.Lock()
         self._ring: _Ring | None = None
@@ -41,7 +53,8 @@ class Ringer:
         """Ring on `device` (None or "System default": the system's) until `stop`, or for
         `seconds` from when the device opens. Without `fall_back`, a device that cannot be
         opened is only reported (a test of that very device must not sound somewhere else)."""
-        ring = _Ring(device, sound, seconds, fall_back, self._on_problem, self._host_factory)
+        ring = _Ring(device, sound, seconds, fall_back, self._on_problem, self._on_level,
+                     self._host_factory)
         with self._lock:
             previous, self._ring = self._ring, ring
             ring.start()
@@ -78,7 +91,7 @@ class Ringer:
 
 class _Ring(threading.Thread):
     def __init__(self, device: DeviceChoice, sound: ToneSequence, seconds: float | None,
-                 fall_back: bool, on_problem: Report,
+                 fall_back: bool, on_problem: Report, on_level: Level | None,
                  host_factory: Callable[[], AudioHost]) -> None:
         super().__init__(name="ringer", daemon=True)
         self._device = device
@@ -88,6 +101,7 @@ class _Ring(threading.Thread):
         self._sounded = False  # the time limit counts from the first sound, once it comes
         self._fall_back = fall_back
         self._on_problem = on_problem
+        self._on_level = on_level
         self._host_factory = host_factory
         self._cancelled = threading.Event()
         self.playing_on: AudioDevice | None = None
@@ -142,9 +156,10 @@ class _Ring(threading.Thread):
         self._sounded = True
         self.playing_on = device
         played, opened = host.rings.played, time.perf_counter()
+        samples = np.zeros(played.capacity, np.float32) if self._on_level else None
         try:
             while not self._wait(WATCH_INTERVAL):
-                played.skip(played.available())  # only its time stamps matter here
+                self._measure(played, samples)
                 if not host.alive() or stalled(played.last_write_time, opened,
                                                time.perf_counter()):
                     return True
@@ -152,6 +167,18 @@ class _Ring(threading.Thread):
         finally:
             self.playing_on = None
             host.stop()
+            if self._on_level is not None:
+                self._on_level(SILENCE_DBFS)  # silent again
+
+    def _measure(self, played: SampleRing, samples: np.ndarray | None) -> None:
+        """What the device played since last time: its level when someone listens, else only
+        its time stamps matter (the ring is emptied so they keep coming)."""
+        if samples is None or self._on_level is None:
+            played.skip(played.available())
+            return
+        count = played.read_into(samples[: played.available()], time.perf_counter())
+        if count:
+            self._on_level(dbfs(samples[:count]))
 
     def _wait(self, seconds: float) -> bool:
         """Sleep up to `seconds`, less if the deadline comes first; True once it is over."""

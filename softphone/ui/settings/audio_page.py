@@ -1,5 +1,6 @@
-"""Settings → Audio: the microphone, speaker and ringer, each with a test, and the voice
-processing switches.
+"""Settings → Audio: the microphone, speaker and ringer, each with a test and a live meter
+(the microphone's what it hears, the speaker's and ringer's what the device played), and the
+voice processing switches.
 
 The device lists come from a fresh PortAudio process (a fresh look at what is plugged in),
 which takes a few tenths of a second, more on a busy machine: they are asked for on a thread,
@@ -11,6 +12,7 @@ Phone on threads of their own; what they report comes back to the GUI thread as 
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -59,6 +61,7 @@ class _Relay(QObject):
     listing_failed = Signal(str)
     level = Signal(object, float)  # (which meter, dBFS): a stopped meter's last words are ignored
     meter_failed = Signal(object, str)
+    played = Signal(str, float)  # (the picker's field, dBFS the device played)
     problem = Signal(str)
 
 
@@ -76,6 +79,7 @@ class AudioPage(QWidget):
         self._relay.listing_failed.connect(self._listing_failed)
         self._relay.level.connect(self._show_level)
         self._relay.meter_failed.connect(self._meter_failed)
+        self._relay.played.connect(self._show_played)
         self._relay.problem.connect(self.message.setText)
         self._meter: InputMeter | None = None
         self._metering = ""  # the microphone the meter measures
@@ -83,6 +87,9 @@ class AudioPage(QWidget):
                         for field, _, _, fixed in PICKERS}
         self.level = LevelMeter()
         self.level.setObjectName("input_level")
+        self.played = {field: LevelMeter() for field in ("output_device", "ringer_device")}
+        for field, meter in self.played.items():
+            meter.setObjectName(f"{field.removesuffix('_device')}_level")
         self.mic_test = self._button("test_microphone", "Test", "Show how loud the microphone "
                                      "hears you (nothing is recorded)")
         self.mic_test.setCheckable(True)
@@ -111,8 +118,7 @@ class AudioPage(QWidget):
             row.addWidget(self.pickers[field], 1)
             row.addWidget(tests[field])
             layout.addRow(label, row)
-            if field == "input_device":
-                layout.addRow("", self.level)
+            layout.addRow("", self.played.get(field, self.level))
         layout.addRow("", self.refresh)
         for box in self.checks.values():
             layout.addRow(box)
@@ -192,19 +198,31 @@ class AudioPage(QWidget):
     def _test_speaker(self) -> None:
         self.message.clear()
         self.phone.test_output(self.pickers["output_device"].currentData(),
-                               self._relay.problem.emit)
+                               self._relay.problem.emit, self._played_into("output_device"))
 
     def _test_ringer(self) -> None:
         """On the ringer as chosen here, not as saved: "Same as speaker" is the speaker above."""
         self.message.clear()
         device = (self.pickers["ringer_device"].currentData()
                   or self.pickers["output_device"].currentData())
-        self.phone.test_ringer(device, self._relay.problem.emit)
+        self.phone.test_ringer(device, self._relay.problem.emit,
+                               self._played_into("ringer_device"))
+
+    def _played_into(self, field: str) -> Callable[[float], None]:
+        """A test's levels, from its thread, for the meter under its picker. The relay itself
+        is held, not its signal, which would not keep it alive once the page is gone."""
+        relay = self._relay
+        return lambda dbfs: relay.played.emit(field, dbfs)
+
+    def _show_played(self, field: str, dbfs: float) -> None:
+        self.played[field].set_level(dbfs)
 
     def hideEvent(self, event: QHideEvent) -> None:
         """Leaving the page (or closing the dialog) ends whatever is testing."""
         self.mic_test.setChecked(False)
         self.phone.stop_sound_test()
+        for meter in self.played.values():
+            meter.set_level(FLOOR_DBFS)
         super().hideEvent(event)
 
     @staticmethod

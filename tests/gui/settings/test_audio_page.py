@@ -118,3 +118,19 @@ def test_the_meter_moves_while_the_microphone_is_tested(
     page.mic_test.click()
     assert page.level.level == FLOOR_DBFS
     assert page.message.text() == ""
+
+
+@pytest.mark.parametrize("test", ["speaker", "ringer"])
+def test_the_speaker_and_ringer_meters_move_while_their_test_sounds(
+    qtbot: QtBot, jack: JackServer, test: str,  # noqa: F811
+) -> None:
+    """Each meter shows what its device played, and only its own: the ringer's test sounds on
+    the speaker here ("Same as speaker"), but on the ringer's meter."""
+    page = make_page(qtbot, AudioConfig(output_device="system"))
+    mine, other = (page.played["output_device"], page.played["ringer_device"])[
+        :: 1 if test == "speaker" else -1]
+    getattr(page, f"{test}_test").click()
+    qtbot.waitUntil(lambda: mine.level > -20, timeout=LISTING)
+    assert other.level == FLOOR_DBFS
+    qtbot.waitUntil(lambda: mine.level == FLOOR_DBFS, timeout=LISTING)  # the sound is over
+    assert page.message.text() == ""

@@ -13,6 +13,8 @@ import numpy as np
 import pytest
 
 from softphone.audio import InputMeter, Ringer
+from softphone.audio.levels import SILENCE_DBFS
+from softphone.audio.tones import CHIME
 from softphone.config import AudioConfig, Config
 from softphone.events import EngineProblem, Event
 from softphone.phone import Phone
@@ -149,3 +151,19 @@ def test_the_meter_follows_the_microphone(jack: JackServer) -> None:
     meter.stop()
     meter.join(10.0)
     assert max(quiet) == -100.0
+
+
+def test_the_speaker_test_reports_how_loud_the_device_played_it(jack: JackServer) -> None:
+    """The settings' speaker meter: levels of what the device's callback played, as loud as
+    the chime is made (RMS -15 dBFS), then silence once the chime is over and the device let
+    go."""
+    phone = Phone(Config(), lambda event: None)
+    problems: list[str] = []
+    levels: list[float] = []
+    phone.test_output("system", problems.append, levels.append)
+    assert wait_until(lambda: levels[-1:] == [SILENCE_DBFS] and len(levels) > 10, timeout=20.0)
+    assert problems == []
+    assert max(levels) == pytest.approx(CHIME.level_dbfs, abs=1.5)
+    sounding = [level for level in levels if level > CHIME.level_dbfs - 6]
+    print(f"\nspeaker test: {len(levels)} levels, {len(sounding)} within 6 dB of the chime")
+    assert len(sounding) >= 5, levels
