@@ -1,5 +1,5 @@
-"""SIP over TLS to the provider: certificates are verified by default, and a provider whose
-certificate is not trusted is refused with a message that says so."""
+"""SIP over TLS to the provider: certificates are verified by default (the issuer and the name),
+and a provider whose certificate is not trusted is refused with a message that says so."""
 
 from __future__ import annotations
 
@@ -26,7 +26,10 @@ def provider_ca() -> trustme.CA:
 @pytest.fixture
 def tls_line(tmp_path, provider_ca, peers, sipp_uas):
     """Kamailio with a certificate for 127.0.0.1 issued by `provider_ca`, routing to SIPp."""
-    identity = provider_ca.issue_cert(HOST)
+    return tls_provider(tmp_path, provider_ca.issue_cert(HOST), peers, sipp_uas)
+
+
+def tls_provider(tmp_path: Path, identity: trustme.LeafCert, peers, sipp_uas) -> Kamailio:
     certificate, key = tmp_path / "provider.pem", tmp_path / "provider.key"
     identity.cert_chain_pems[0].write_to_path(str(certificate))
     for extra in identity.cert_chain_pems[1:]:
@@ -65,6 +68,19 @@ def test_untrusted_provider_certificate_is_refused(tmp_path, tls_line):
     assert outcome.returncode == 1, outcome
     assert "TLS certificate could not be verified" in outcome.stderr, outcome
     assert outcome.of("registration")[0]["retry_in"] is None, "no retry can fix this"
+    assert outcome.of("call_state") == []
+
+
+def test_a_trusted_certificate_for_another_host_is_refused(tmp_path, provider_ca, peers,
+                                                          sipp_uas):
+    """Signed by the CA we trust, but issued to another name: anyone with any certificate
+    from that CA could otherwise pose as the provider."""
+    provider = tls_provider(tmp_path, provider_ca.issue_cert("sip.other.example"), peers,
+                            sipp_uas)
+    outcome = call_over_tls(tmp_path, provider, provider_ca)
+
+    assert outcome.returncode == 1, outcome
+    assert "TLS certificate could not be verified" in outcome.stderr, outcome
     assert outcome.of("call_state") == []
 
 
