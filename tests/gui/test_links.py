@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pytest
 
+from tests.gui.x_display import find_window, press, x_display
 from tests.integration.softphone_cli import REPO, write_config
 
 pytestmark = pytest.mark.integration
@@ -105,3 +106,35 @@ def test_one_app_listens_and_a_crashed_apps_socket_is_taken_over(
     Path(server_path()).write_text("")  # what a killed app leaves behind
     assert second.listen()
     second._server.close()
+
+
+def test_a_clicked_link_is_called_by_the_real_app_once_the_user_says_call(
+        tmp_path, desktop_env, sipp_uas):
+    """The app as `softphone` starts it, on a real X display: `gio open` runs the installed
+    entry's command, which hands the link to the app; its question shows the number and
+    nothing goes out until Call is pressed, then the INVITE reaches the far end."""
+    far_end = sipp_uas("answer_echo")
+    config = write_config(tmp_path / "config.toml", [{
+        "name": "trunk", "username": "1001", "domain": f"127.0.0.1:{far_end.port}",
+        "register": False, "default_country": "US"}])
+    with x_display(desktop_env) as env:
+        app = subprocess.Popen([sys.executable, "-m", "softphone", "--config", str(config)],
+                               env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+                               text=True)
+        try:
+            find_window(env, "Softphone")
+            opened = subprocess.run(["gio", "open", "tel:+1-202-555-0143"], env=env,
+                                    capture_output=True, text=True, timeout=30)
+            assert opened.returncode == 0, opened.stderr
+            question = find_window(env, "Call this number\\?")
+            time.sleep(1.0)  # were anything dialled unasked, it would reach the far end now
+            assert "INVITE" not in far_end.messages(), "dialled before the user said so"
+            press(env, question, "Return")  # Call is the default button
+            deadline = time.monotonic() + 20
+            while "INVITE sip:+12025550143@" not in far_end.messages():
+                assert time.monotonic() < deadline, far_end.messages()
+                time.sleep(0.1)
+        finally:
+            app.terminate()
+            _, errors = app.communicate(timeout=30)
+    assert app.returncode == 0, errors[-3000:]
