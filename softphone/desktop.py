@@ -6,6 +6,10 @@ The freedesktop standards do the work: the desktop entry's MimeType line declare
 schemes, `xdg-mime default` makes us their handler, `update-desktop-database` refreshes the
 cache menus read. Those tools are optional: without them the files are still right, and the
 command says what it could not do.
+
+The handlers we replaced (another softphone the user had) are remembered in our own entry
+(`X-Softphone-Replaced`), so uninstalling gives each link scheme back to its previous handler
+rather than to none.
 """
 
 from __future__ import annotations
@@ -22,6 +26,7 @@ from softphone.resources import resource_path
 DESKTOP_ID = "softphone.desktop"
 SCHEMES = ("tel", "sip", "callto")
 ICON_SIZES = (16, 24, 32, 48, 64, 128, 256)
+REPLACED_KEY = "X-Softphone-Replaced"
 _EXEC_RESERVED = frozenset(" \t\n\"'\\><~|&;$*?#()`")  # the Desktop Entry spec's, for Exec
 
 
@@ -85,11 +90,16 @@ def exec_argument(argument: str) -> str:
     return '"' + quoted.replace("\\", "\\\\") + '"'
 
 
-def desktop_entry(command: str, handles_links: bool = True) -> str:
+def desktop_entry(command: str, handles_links: bool = True,
+                  replaced: dict[str, str] | None = None) -> str:
     """The menu entry (which also opens tel:/sip:/callto: links), or with `handles_links`
-    off the autostart entry (started at login, opening no link)."""
+    off the autostart entry (started at login, opening no link). `replaced`: the handler each
+    scheme had before us, to give back on uninstall."""
     mime = "".join(f"x-scheme-handler/{scheme};" for scheme in SCHEMES)
     links = f" %u\nMimeType={mime}" if handles_links else "\nX-GNOME-Autostart-enabled=true"
+    if replaced:
+        links += f"\n{REPLACED_KEY}=" + "".join(f"{scheme}:{handler};"
+                                                for scheme, handler in replaced.items())
     return (
         "[Desktop Entry]\n"
         "Type=Application\n"
@@ -109,7 +119,7 @@ def desktop_entry(command: str, handles_links: bool = True) -> str:
 def install(autostart: bool = False) -> DesktopReport:
     report = DesktopReport()
     command = softphone_command()
-    _write(entry_path(), desktop_entry(command), report)
+    _write(entry_path(), desktop_entry(command, replaced=_handlers_to_replace()), report)
     for target, source in icon_paths().items():
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(source, target)
@@ -124,11 +134,15 @@ def install(autostart: bool = False) -> DesktopReport:
 
 def uninstall() -> DesktopReport:
     report = DesktopReport()
+    replaced = _replaced_handlers()
     for path in (entry_path(), autostart_path(), *icon_paths()):
         if path.exists():
             path.unlink()
             report.removed.append(path)
     _forget_default_handler(report)
+    for scheme, handler in replaced.items():
+        if _installed(handler):
+            _run(["xdg-mime", "default", handler, f"x-scheme-handler/{scheme}"], report)
     _run(["update-desktop-database", str(entry_path().parent)], report)
     return report
 
@@ -163,13 +177,58 @@ def _run(command: list[str], report: DesktopReport) -> None:
 
 
 def _forget_default_handler(report: DesktopReport) -> None:
-    """xdg-mime cannot unset a default; drop our lines from mimeapps.list ourselves."""
+    """xdg-mime cannot unset a default; take our entry out of mimeapps.list ourselves, leaving
+    any other application listed for the scheme."""
     mimeapps = config_home() / "mimeapps.list"
     if not mimeapps.exists():
         return
     lines = mimeapps.read_text().splitlines(keepends=True)
-    kept = [line for line in lines if not (
-        line.startswith("x-scheme-handler/") and DESKTOP_ID in line)]
+    kept = [line for line in map(_without_us, lines) if line]
     if kept != lines:
         mimeapps.write_text("".join(kept))
         report.removed.append(mimeapps)
+
+
+def _without_us(line: str) -> str:
+    """A mimeapps.list line without our entry: "" when we were all it listed."""
+    key, equals, value = line.partition("=")
+    if not (key.startswith("x-scheme-handler/") and equals):
+        return line
+    others = [handler for handler in value.strip().split(";") if handler and handler != DESKTOP_ID]
+    return f"{key}={';'.join(others)};\n" if others else ""
+
+
+def _handlers_to_replace() -> dict[str, str]:
+    """Each scheme's handler now, unless it is us (installing again): then what our entry
+    already remembers."""
+    replaced = _replaced_handlers()
+    if shutil.which("xdg-mime") is None:
+        return replaced  # install's own xdg-mime step says that it is missing
+    for scheme in SCHEMES:
+        query = subprocess.run(["xdg-mime", "query", "default", f"x-scheme-handler/{scheme}"],
+                               capture_output=True, text=True, timeout=30)
+        handler = query.stdout.strip()
+        if query.returncode == 0 and handler and handler != DESKTOP_ID:
+            replaced[scheme] = handler
+    return replaced
+
+
+def _replaced_handlers() -> dict[str, str]:
+    """What our installed entry remembers replacing ({} when it is not installed)."""
+    entry = entry_path()
+    if not entry.is_file():
+        return {}
+    for line in entry.read_text().splitlines():
+        key, _, value = line.partition("=")
+        if key == REPLACED_KEY:
+            pairs = (item.partition(":") for item in value.split(";") if item)
+            return {scheme: handler for scheme, _, handler in pairs
+                    if scheme in SCHEMES and handler}
+    return {}
+
+
+def _installed(desktop_id: str) -> bool:
+    """Whether an application's entry is still there to take links back."""
+    data_dirs = os.environ.get("XDG_DATA_DIRS") or "/usr/local/share:/usr/share"
+    folders = [data_home(), *map(Path, data_dirs.split(":"))]
+    return any((folder / "applications" / desktop_id).is_file() for folder in folders)

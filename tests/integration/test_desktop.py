@@ -69,3 +69,30 @@ def test_uninstall_takes_it_all_back(home):
     assert leftovers == []
     assert not (config / "autostart" / "softphone.desktop").exists()
     assert default_handler(home, "tel") == ""
+
+
+def test_uninstall_gives_links_back_to_the_app_that_had_them(home):
+    """The user chose one of two softphones for tel: and callto: before; installing (twice:
+    the second time we are the handler already) and uninstalling leaves them with that one
+    again, not whichever the desktop would pick, and sip:, which nobody had, with nobody."""
+    applications = Path(home["XDG_DATA_HOME"]) / "applications"
+    applications.mkdir(parents=True)
+    for name in ("linphone", "ekiga"):  # xdg-mime passes over a default whose program is not there
+        (applications / f"{name}.desktop").write_text(
+            f"[Desktop Entry]\nType=Application\nName={name}\nExec=/bin/true {name} %u\n"
+            "MimeType=x-scheme-handler/tel;x-scheme-handler/callto;\n")
+    subprocess.run(["update-desktop-database", str(applications)], check=True, timeout=30)
+    for scheme in ("tel", "callto"):
+        subprocess.run(["xdg-mime", "default", "linphone.desktop", f"x-scheme-handler/{scheme}"],
+                       env=home, check=True, timeout=30)
+    for _ in range(2):
+        assert softphone(home, "install-desktop").returncode == 0
+    assert default_handler(home, "tel") == "softphone.desktop"
+
+    result = softphone(home, "uninstall-desktop")
+    assert result.returncode == 0, result.stderr
+    assert default_handler(home, "tel") == "linphone.desktop"
+    assert default_handler(home, "callto") == "linphone.desktop"
+    assert default_handler(home, "sip") == ""
+    mimeapps = (Path(home["XDG_CONFIG_HOME"]) / "mimeapps.list").read_text()
+    assert "softphone.desktop" not in mimeapps, mimeapps

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from softphone.desktop import desktop_entry, exec_argument
+from softphone.desktop import desktop_entry, exec_argument, uninstall
 
 AWKWARD_PATHS = [
     "/opt/softphone/softphone",
@@ -43,3 +43,20 @@ def test_the_entry_validates_wherever_softphone_lives(path: str, tmp_path: Path)
     validate = subprocess.run(["desktop-file-validate", str(entry)], capture_output=True,
                               text=True, timeout=30)
     assert validate.returncode == 0 and validate.stdout == "", validate.stdout
+
+
+def test_uninstall_leaves_other_applications_listed_beside_us(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "config"))
+    monkeypatch.setenv("XDG_DATA_HOME", str(tmp_path / "data"))
+    mimeapps = tmp_path / "config" / "mimeapps.list"
+    mimeapps.parent.mkdir()
+    mimeapps.write_text("[Default Applications]\n"
+                        "x-scheme-handler/tel=softphone.desktop;linphone.desktop;\n"
+                        "x-scheme-handler/sip=softphone.desktop\n"
+                        "text/html=firefox.desktop\n")
+    uninstall()
+
+    assert mimeapps.read_text() == ("[Default Applications]\n"
+                                    "x-scheme-handler/tel=linphone.desktop;\n"
+                                    "text/html=firefox.desktop\n")
