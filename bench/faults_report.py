@@ -1,7 +1,7 @@
 """Faults report: the figures of issue 7's network-fault and hostile-input checks, from the
 same scenarios the tests in tests/integration/reliability/ run, against the real peers.
 
-    .venv/bin/python -m bench.faults_report [--json]
+    .venv/bin/python -m bench.faults_report [--json] [--no-tests]
 
 1. Registration recovery: registered over TCP and over UDP, the provider (Kamailio) is killed
    and started again on the same ports; seconds from the provider being back to our phone
@@ -10,13 +10,20 @@ same scenarios the tests in tests/integration/reliability/ run, against the real
 3. Hostile input: every fuzzer category over UDP and TCP (messages sent, how the phone
    answered, whether it survived and then answered a legitimate call), and an INVITE flood;
    RSS, descriptors and threads of the phone before and after.
+4. The tests that need network namespaces (root) or run long, run by pytest: behind a NAT
+   (registration time, RTP both ways), a router renumbering ports with and without STUN, a
+   TURN relay, an address change mid-registration and mid-call, the 300-call soak. Their
+   figures are what they recorded (the `figure` fixture) in pytest's JUnit XML report.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import subprocess
+import sys
 import tempfile
+import xml.etree.ElementTree as ElementTree
 from dataclasses import asdict
 from pathlib import Path
 from typing import Any
@@ -27,7 +34,13 @@ from tests.integration.reliability.scenarios import (
     call_through_provider_outage,
     registration_recovery,
 )
+from tests.integration.softphone_cli import REPO
 from tests.peers import fuzz
+
+FIGURE_TESTS = ("tests/integration/reliability/test_nat.py",
+                "tests/integration/reliability/test_ip_change.py",
+                "tests/integration/reliability/test_soak.py")
+TESTS_TIMEOUT = 900
 
 
 def with_peers(workdir: Path, name: str, scenario: Any) -> Any:
@@ -81,6 +94,21 @@ def hostile_figures(peers: Peers, folder: Path) -> dict[str, Any]:
         phone.close()
 
 
+def figures_of_tests(workdir: Path) -> dict[str, dict[str, Any]]:
+    """Each figure test's outcome (passed, failed, skipped: why, xfail) and recorded figures."""
+    report = workdir / "figures.xml"
+    subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                    f"--junitxml={report}", *FIGURE_TESTS], cwd=REPO, capture_output=True,
+                   timeout=TESTS_TIMEOUT, check=False)
+    results = {}
+    for case in ElementTree.parse(report).iter("testcase"):
+        outcome = next((f"{child.tag}: {child.get('message', '')[:120]}" for child in case
+                        if child.tag in ("failure", "error", "skipped")), "passed")
+        figures = {item.get("name"): item.get("value") for item in case.iter("property")}
+        results[case.get("name")] = {"outcome": outcome, **figures}
+    return results
+
+
 def print_report(recovery: dict[str, Any], hostile: dict[str, Any]) -> None:
     print("Registration recovery after a provider restart (kill -9, same ports):")
     for transport in ("tcp", "udp"):
@@ -106,15 +134,24 @@ def print_report(recovery: dict[str, Any], hostile: dict[str, Any]) -> None:
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--json", action="store_true")
+    parser.add_argument("--no-tests", action="store_true",
+                        help="leave out the figures of the namespace and soak tests")
     args = parser.parse_args()
     with tempfile.TemporaryDirectory(prefix="faults-") as workdir:
         root = Path(workdir)
         recovery = recovery_figures(root)
         hostile = with_peers(root, "hostile", hostile_figures)
+        tests = {} if args.no_tests else figures_of_tests(root)
     if args.json:
-        print(json.dumps({"recovery": recovery, "hostile": hostile}, indent=2))
-    else:
-        print_report(recovery, hostile)
+        print(json.dumps({"recovery": recovery, "hostile": hostile, "tests": tests}, indent=2))
+        return
+    print_report(recovery, hostile)
+    if tests:
+        print("Network and soak tests (pytest; the namespaces need root):")
+        for name, figures in tests.items():
+            outcome = figures.pop("outcome")
+            shown = ", ".join(f"{key}={value}" for key, value in figures.items())
+            print(f"  {name}: {outcome}{'; ' + shown if shown else ''}")
 
 
 if __name__ == "__main__":

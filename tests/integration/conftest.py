@@ -70,6 +70,20 @@ def require(find_binary: Callable[[], str]) -> None:
         pytest.skip(str(error))
 
 
+Figure = Callable[[str, object], None]
+
+
+@pytest.fixture
+def figure(record_property: Figure) -> Figure:
+    """figure(name, value): a measured figure, printed (pytest -s) and kept in the JUnit XML
+    report, where `python -m bench.faults_report` reads the network tests' figures."""
+    def note(name: str, value: object) -> None:
+        print(f"{name}: {value}")
+        record_property(name, value)
+
+    return note
+
+
 @pytest.fixture
 def peers(tmp_path: Path) -> Iterator[Peers]:
     started = Peers(tmp_path)

@@ -28,7 +28,6 @@ from softphone.config import (
     TRANSFER_POLICIES,
     TRANSPORTS,
     AccountConfig,
-    ConfigError,
     parse_field,
 )
 from softphone.credentials import CredentialError
@@ -36,7 +35,7 @@ from softphone.engine import EngineError
 from softphone.events import RegistrationChanged
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
-from softphone.ui.settings.checked_row import add_checked_row, show_problem
+from softphone.ui.settings.checked_row import add_checked_row, read_fields
 from softphone.ui.wording import sentence
 
 Input = QLineEdit | QComboBox | QCheckBox
@@ -125,19 +124,12 @@ class AccountForm(QWidget):
 
     def account(self) -> AccountConfig | None:
         """Every field checked by config.py's rules; problems are shown under their fields."""
-        values: dict[str, Any] = {}
-        for key, widget in self.inputs.items():
-            problem = ""
-            try:
-                values[key] = self._read(key, widget)
-            except ConfigError as error:
-                problem = sentence(error.message)
-            if key == "name" and not problem and values[key] in self.taken:
-                problem = "Another account already has this name."
-            show_problem(self.errors[key], problem)
-        if any(label.text() for label in self.errors.values()):
-            return None
-        return replace(self.base, **values)
+        values = read_fields(self.inputs, self.errors, self._read, self._name_problem)
+        return None if values is None else replace(self.base, **values)
+
+    def _name_problem(self, key: str, value: Any) -> str:
+        return ("Another account already has this name." if key == "name" and value in self.taken
+                else "")
 
     def _read(self, key: str, widget: Input) -> Any:
         if isinstance(widget, QCheckBox):

@@ -4,7 +4,15 @@ it belongs to is found at a glance."""
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
+from typing import Any, TypeVar
+
 from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+
+from softphone.config import ConfigError
+from softphone.ui.wording import sentence
+
+Field = TypeVar("Field", bound=QWidget)
 
 
 def add_checked_row(form: QFormLayout, label: str, widget: QWidget, name: str) -> QLabel:
@@ -31,6 +39,24 @@ def show_problem(error: QLabel, problem: str) -> None:
     """`problem` under its field, or nothing there when it is ""."""
     error.setText(problem)
     error.setVisible(bool(problem))
+
+
+def read_fields(fields: Mapping[str, Field], errors: Mapping[str, QLabel],
+                read: Callable[[str, Field], Any],
+                problem_of: Callable[[str, Any], str] = lambda key, value: "",
+                ) -> dict[str, Any] | None:
+    """Every field's value by `read` (which raises ConfigError, in the file's words, for a
+    wrong one) and `problem_of` (a form's own rules), each problem shown under its field
+    and the others' cleared; None when there was any."""
+    values: dict[str, Any] = {}
+    for key, widget in fields.items():
+        try:
+            values[key] = read(key, widget)
+            problem = problem_of(key, values[key])
+        except ConfigError as error:
+            problem = sentence(error.message)
+        show_problem(errors[key], problem)
+    return None if any(label.text() for label in errors.values()) else values
 
 
 class FieldsToCorrect(Exception):

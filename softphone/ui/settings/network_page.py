@@ -24,11 +24,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from softphone.config import TURN_TRANSPORTS, Config, ConfigError, NetworkConfig, parse_field
+from softphone.config import TURN_TRANSPORTS, Config, NetworkConfig, parse_field
 from softphone.credentials import TURN_CREDENTIAL
 from softphone.ui.settings.account_list import AccountList
-from softphone.ui.settings.checked_row import FieldsToCorrect, add_checked_row, show_problem
-from softphone.ui.wording import sentence
+from softphone.ui.settings.checked_row import FieldsToCorrect, add_checked_row, read_fields
 
 # (key, label, placeholder, tooltip); the order is the form's.
 TEXT_FIELDS = (
@@ -70,15 +69,8 @@ class NetworkPage(QWidget):
         """The page's fields as [network]; raises FieldsToCorrect, with each problem shown under
         its field, when one is wrong. A typed relay password waits with the accounts' for the
         keyring, so it is stored only once the file is saved."""
-        values: dict[str, Any] = {}
-        for key, widget in self.inputs.items():
-            problem = ""
-            try:
-                values[key] = self._read(key, widget)
-            except ConfigError as error:
-                problem = sentence(error.message)
-            show_problem(self.errors[key], problem)
-        if any(not label.isHidden() for label in self.errors.values()):
+        values = read_fields(self.inputs, self.errors, self._read)
+        if values is None:
             raise FieldsToCorrect(self.title)
         if self.password.text():
             self.secrets.passwords[TURN_CREDENTIAL] = self.password.text()

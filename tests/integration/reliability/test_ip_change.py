@@ -41,7 +41,7 @@ def registrations(run: Softphone) -> int:
 
 
 def test_new_address_reregisters_by_itself_and_calls_reach_it(network: NatNetwork, peers,
-                                                              tmp_path):
+                                                              tmp_path, figure):
     provider = start_in(network.public, peers, PublicKamailio(
         network.public, peers.workdir("kamailio"), {USER: PASSWORD}))
     config = write_config(tmp_path / "config.toml", [account(
@@ -55,7 +55,7 @@ def test_new_address_reregisters_by_itself_and_calls_reach_it(network: NatNetwor
         moved = time.monotonic()
         wait_until(lambda: registrations(run) >= 2, REREGISTER_SECONDS,
                    "a registration from the new address")
-        print(f"re-registered {time.monotonic() - moved:.2f} s after the address changed")
+        figure("reregistered_after_s", round(time.monotonic() - moved, 2))
 
         caller = start_in(network.public, peers, SippUAC(
             peers.workdir("sipp-uac_call"), "uac_call", provider.port, USER,
@@ -71,7 +71,7 @@ def test_new_address_reregisters_by_itself_and_calls_reach_it(network: NatNetwor
 
 
 def test_call_in_progress_follows_the_new_address(network: NatNetwork, peers, tmp_path: Path,
-                                                  tone):
+                                                  tone, figure):
     """Mid-call the address changes: pjsua re-INVITEs the far end with a Contact at the
     router's new port for us, and our tone keeps coming back from the echoing far end after
     the move; the call ends when we hang up, not by an RTP timeout."""
@@ -99,5 +99,5 @@ def test_call_in_progress_follows_the_new_address(network: NatNetwork, peers, tm
     assert len(contacts) >= 2 and contacts[-1] != contacts[0], far_end.messages()
     assert contacts[-1].startswith(f"{PUBLIC_ROUTER}:"), contacts
     received_after = outcome.of("stats")[-1]["rx_packets"]
-    print(f"RTP packets received at the move {received_before}, at the end {received_after}")
+    figure("rtp_received_after_move", received_after - received_before)
     assert received_after - received_before > MIN_PACKETS_AFTER_MOVE, outcome.of("stats")

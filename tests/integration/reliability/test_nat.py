@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 from softphone.credentials import TURN_PASSWORD_VARIABLE
-from tests.integration.conftest import Peers, require
+from tests.integration.conftest import Figure, Peers, require
 from tests.integration.lines import NUMBER, PASSWORD, ROUTED_PREFIX, TONE_HZ, USER, account
 from tests.integration.softphone_cli import Outcome, Softphone, write_config
 from tests.peers.coturn import Coturn, turnserver_binary
@@ -100,7 +100,7 @@ def start_in(namespace: Namespace, peers: Peers, peer):
 
 
 def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scenario: str,
-                         *extra: str, media_delay_ms: int = 0,
+                         *extra: str, figure: Figure, media_delay_ms: int = 0,
                          network_settings: dict[str, Any] | None = None,
                          ) -> tuple[Outcome, PublicFarEnd, Path]:
     """Our `softphone call` in the private namespace, through the provider in the public one,
@@ -119,20 +119,21 @@ def call_from_behind_nat(network: NatNetwork, peers: Peers, workdir: Path, scena
                                   str(heard), *extra], PASSWORD).start()
     try:
         run.wait_for("registration", 20, registered=True)
-        print(f"registered through the NAT in {time.monotonic() - started:.2f} s")
+        figure("registered_through_nat_s", round(time.monotonic() - started, 2))
         return run.finish(40), far_end, heard
     finally:
         run.stop()
 
 
 def test_call_from_behind_nat_registers_and_has_audio_both_ways(network, peers, tmp_path,
-                                                               tone):
+                                                               tone, figure):
     """The provider sees the router (received=its public address, rport) and we learn that
     address for our Contact, so requests inside the call can find us; the call connects and our tone
     comes back from the echoing far end: our RTP got out through the NAT and its RTP found
     the way back in."""
     outcome, echo, heard = call_from_behind_nat(network, peers, tmp_path, "answer_echo",
-                                                "--play", str(tone), "--duration", "6")
+                                                "--play", str(tone), "--duration", "6",
+                                                figure=figure)
 
     assert outcome.returncode == 0, outcome
     assert outcome.states()[-2:] == ["connected", "ended"], outcome
@@ -141,19 +142,22 @@ def test_call_from_behind_nat_registers_and_has_audio_both_ways(network, peers, 
     assert f"Contact: <sip:{USER}@{PUBLIC_ROUTER}:" in invite, invite
     assert f"c=IN IP4 {PUBLIC_ROUTER}" in invite, "the SDP names the router, not 192.168.x"
     stats = outcome.of("stats")[-1]
-    print(f"RTP packets sent {stats['tx_packets']}, received {stats['rx_packets']}")
+    figure("rtp_sent", stats["tx_packets"])
+    figure("rtp_received", stats["rx_packets"])
     assert stats["tx_packets"] > MIN_PACKETS and stats["rx_packets"] > MIN_PACKETS, stats
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
     assert echo.wait(10) == 0, echo.log_tail()
 
 
-def test_early_media_sent_to_our_sdp_is_heard_from_behind_nat(network, peers, tmp_path):
+def test_early_media_sent_to_our_sdp_is_heard_from_behind_nat(network, peers, tmp_path,
+                                                             figure):
     """A far end that plays where our SDP says, without waiting to hear from us: the SDP must
     name the router's public side, and our RTP (sent from the moment the 183 arrives) opens
     the router's mapping before the tone, which starts 200 ms after the 183, comes in."""
     outcome, _, heard = call_from_behind_nat(network, peers, tmp_path, "early_media",
-                                             "--duration", "1", media_delay_ms=200)
+                                             "--duration", "1", figure=figure,
+                                             media_delay_ms=200)
 
     assert outcome.returncode == 0, outcome
     samples, rate = read_wav(heard)
@@ -169,10 +173,11 @@ def test_early_media_sent_to_our_sdp_is_heard_from_behind_nat(network, peers, tm
     "SDP named and nothing comes in, for the whole call. No packet from us can win that race; "
     "only a relay fixes it: the provider's media relay (most providers have one), or a TURN "
     "relay of the user's (the next test)"))
-def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peers, tmp_path):
+def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peers, tmp_path,
+                                                                  figure):
     """The same far end with no delay at all before its tone."""
     outcome, _, heard = call_from_behind_nat(network, peers, tmp_path, "early_media",
-                                             "--duration", "1")
+                                             "--duration", "1", figure=figure)
 
     assert outcome.returncode == 0, outcome
     samples, rate = read_wav(heard)
@@ -180,7 +185,7 @@ def test_early_media_that_outruns_the_183_is_heard_from_behind_nat(network, peer
 
 
 def test_early_media_that_outruns_the_183_is_heard_through_a_turn_relay(
-        network, peers, tmp_path, monkeypatch):
+        network, peers, tmp_path, monkeypatch, figure):
     """The race above, with [network] turn_server set: our SDP names the relay, allocated
     before the INVITE, so the far end's tone goes there and reaches us over our allocation.
     The first packets, before the relay knows the far end, are dropped; the rest is heard."""
@@ -189,7 +194,8 @@ def test_early_media_that_outruns_the_183_is_heard_through_a_turn_relay(
                                                    network.public.address, "ada", "relay-pass"))
     monkeypatch.setenv(TURN_PASSWORD_VARIABLE, relay.password)
     outcome, far_end, heard = call_from_behind_nat(
-        network, peers, tmp_path, "early_media", "--duration", "1", network_settings={
+        network, peers, tmp_path, "early_media", "--duration", "1", figure=figure,
+        network_settings={
             "turn_server": f"{relay.host}:{relay.port}", "turn_username": relay.user})
 
     assert outcome.returncode == 0, outcome
@@ -197,13 +203,14 @@ def test_early_media_that_outruns_the_183_is_heard_through_a_turn_relay(
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
     stats = outcome.of("stats")[-1]
-    print(f"through the relay: RTP received {stats['rx_packets']}, sent {stats['tx_packets']}")
+    figure("rtp_received_through_relay", stats["rx_packets"])
+    figure("rtp_sent_through_relay", stats["tx_packets"])
     assert stats["rx_packets"] > MIN_PACKETS, stats
 
 
 @pytest.mark.parametrize("stun", [False, True], ids=["without STUN", "with STUN"])
 def test_behind_a_router_that_remaps_ports_stun_names_the_port_it_opened(
-        remapping_network, peers, tmp_path, stun):
+        remapping_network, peers, tmp_path, stun, figure):
     """The router gives our RTP socket a port of its own. The registrar's rport tells SIP its
     port, but nothing tells the SDP, which names our socket's port: a far end that sends where
     the SDP says is not heard (the control). With [network] stun_servers, pjsua asks the STUN
@@ -213,9 +220,10 @@ def test_behind_a_router_that_remaps_ports_stun_names_the_port_it_opened(
     network = remapping_network
     server = start_in(network.public, peers, Coturn(peers.workdir("coturn"),
                                                     network.public.address, "ada", "unused"))
+    settings = {"stun_servers": [f"{server.host}:{server.port}"]} if stun else None
     outcome, far_end, heard = call_from_behind_nat(
-        network, peers, tmp_path, "early_media", "--duration", "1", media_delay_ms=200,
-        network_settings={"stun_servers": [f"{server.host}:{server.port}"]} if stun else None)
+        network, peers, tmp_path, "early_media", "--duration", "1", figure=figure,
+        media_delay_ms=200, network_settings=settings)
 
     assert outcome.returncode == 0, outcome
     invite = far_end.messages()
@@ -223,7 +231,8 @@ def test_behind_a_router_that_remaps_ports_stun_names_the_port_it_opened(
     sdp_port = int(AUDIO_PORT.search(invite).group(1))
     low, high = REMAPPED_PORTS
     received = outcome.of("stats")[-1]["rx_packets"]
-    print(f"{'with' if stun else 'without'} STUN: SDP port {sdp_port}, RTP received {received}")
+    figure("sdp_audio_port", sdp_port)
+    figure("rtp_received", received)
     if not stun:
         assert not low <= sdp_port <= high, "the SDP names our own port"
         assert received < MIN_PACKETS, "nothing comes in where the router has no mapping"

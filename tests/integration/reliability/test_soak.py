@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from tests.integration.conftest import require
+from tests.integration.conftest import Figure, require
 from tests.integration.softphone_cli import REPO
 from tests.peers.kamailio import kamailio_binary
 from tests.peers.sipp import sipp_binary
@@ -26,7 +26,7 @@ MAX_RSS_GROWTH_MB = 40
 SOAK_TIMEOUT = 300
 
 
-def test_300_calls_back_to_back_and_8_at_once_leave_nothing_behind() -> None:
+def test_300_calls_back_to_back_and_8_at_once_leave_nothing_behind(figure: Figure) -> None:
     for binary in (kamailio_binary, sipp_binary):
         require(binary)
     run = subprocess.run([sys.executable, "-m", "bench.soak", "--calls", str(CALLS), "--json"],
@@ -34,9 +34,9 @@ def test_300_calls_back_to_back_and_8_at_once_leave_nothing_behind() -> None:
     assert run.returncode == 0, run.stderr[-3000:]
     result = json.loads(run.stdout)
     before, after = result["before"], result["after"]
-    print(f"\n{result['calls_ok']}/{CALLS} calls, 8 at once ok={result['together_ok']}; RSS "
-          f"{before['rss_mb']:.1f} -> {after['rss_mb']:.1f} MB, fds {before['fds']} -> "
-          f"{after['fds']}, threads {before['threads']} -> {after['threads']}")
+    figure("calls_ok", f"{result['calls_ok']}/{CALLS}, 8 at once: {result['together_ok']}")
+    for key, unit in (("rss_mb", " MB"), ("fds", ""), ("threads", "")):
+        figure(key.removesuffix("_mb"), f"{before[key]:.1f} -> {after[key]:.1f}{unit}")
 
     assert result["failures"] == []
     assert result["calls_ok"] == CALLS
