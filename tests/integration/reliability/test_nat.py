@@ -28,7 +28,7 @@ from tests.peers.netns import (
 )
 from tests.peers.ports import HOST, sip_answers
 from tests.peers.sipp import SippUAS, sipp_binary
-from tests.peers.tones import dominant_frequency, read_wav
+from tests.peers.tones import dominant_frequency, read_wav, write_tone_wav
 
 pytestmark = pytest.mark.integration
 
@@ -241,3 +241,66 @@ def test_behind_a_router_that_remaps_ports_stun_names_the_port_it_opened(
     samples, rate = read_wav(heard)
     assert dominant_frequency(samples, rate) == pytest.approx(TONE_HZ, abs=10)
     assert received > MIN_PACKETS, outcome
+
+
+FAR_USER, FAR_PASSWORD, FAR_TONE_HZ = "1002", "secret1002", 660.0
+
+
+def test_two_phones_with_ice_hear_each_other_across_the_nat(network, peers, tmp_path,
+                                                           monkeypatch, figure):
+    """An ICE-capable far end: a second Softphone on the public side, both with the relay
+    configured, so both offer ICE (host, and relayed candidates). The two ICE agents must
+    agree on a pair through the NAT and each hear the other's tone, as when a TURN user calls
+    another ICE phone registered with the same provider."""
+    require(turnserver_binary)
+    relay = start_in(network.public, peers, Coturn(peers.workdir("coturn"),
+                                                   network.public.address, "ada", "relay-pass"))
+    monkeypatch.setenv(TURN_PASSWORD_VARIABLE, relay.password)
+    provider = start_in(network.public, peers, PublicKamailio(
+        network.public, peers.workdir("kamailio"), {USER: PASSWORD, FAR_USER: FAR_PASSWORD}))
+    settings = {"turn_server": f"{relay.host}:{relay.port}", "turn_username": relay.user}
+    domain = f"{provider.host}:{provider.port}"
+    runs = []
+    try:
+        far_dir, near_dir = tmp_path / "far", tmp_path / "near"
+        for folder in (far_dir, near_dir):
+            folder.mkdir()
+        far_config = write_config(far_dir / "config.toml", [{
+            **account(provider, domain=domain), "username": FAR_USER}], settings)
+        far_tone = write_tone_wav(far_dir / "tone.wav", FAR_TONE_HZ, 8.0)
+        with network.public.entered():
+            far = Softphone(far_dir, ["listen", "--config", str(far_config), "--wait", "40",
+                                      "--play", str(far_tone), "--record",
+                                      str(far_dir / "heard.wav")], FAR_PASSWORD).start()
+        runs.append(far)
+        far.wait_for("registration", 20, registered=True)
+        near_config = write_config(near_dir / "config.toml", [account(provider, domain=domain)],
+                                   settings)
+        near_tone = write_tone_wav(near_dir / "tone.wav", TONE_HZ, 8.0)
+        with network.private.entered():
+            near = Softphone(near_dir, ["call", f"sip:{FAR_USER}@{domain}", "--config",
+                                        str(near_config), "--duration", "6", "--play",
+                                        str(near_tone), "--record", str(near_dir / "heard.wav")],
+                             PASSWORD).start()
+        runs.append(near)
+        outcome = near.finish(60)
+        far_outcome = far.finish(30)
+    finally:
+        for run in runs:
+            run.stop()
+
+    assert outcome.returncode == 0, outcome
+    assert "connected" in outcome.states(), outcome
+    assert far_outcome.returncode == 0, far_outcome
+    for folder, expected, run in ((near_dir, FAR_TONE_HZ, outcome),
+                                  (far_dir, TONE_HZ, far_outcome)):
+        samples, rate = read_wav(folder / "heard.wav")
+        assert dominant_frequency(samples, rate) == pytest.approx(expected, abs=10), run
+    stats = outcome.of("stats")[-1]
+    figure("rtp_received_near", stats["rx_packets"])
+    figure("rtp_received_far", far_outcome.of("stats")[-1]["rx_packets"])
+    assert stats["rx_packets"] > MIN_PACKETS, stats
+    agreed = [line for line in outcome.log.splitlines()
+              if "ICE negotiation" in line and "success" in line.lower()]
+    assert agreed, outcome.log[-3000:]
+    figure("ice", agreed[0].split("ICE negotiation", 1)[1].strip()[:100])
