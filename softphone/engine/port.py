@@ -27,16 +27,19 @@ from softphone.media.frames import (
 )
 
 _SILENCE = memoryview(SILENT_FRAME)
+_FRAME_ARRAY = ctypes.c_char * FRAME_BYTES
+_AUDIO = pj.PJMEDIA_FRAME_TYPE_AUDIO  # a module global, not an attribute of the SWIG module
 
 
-def _vector_memory(vector: pj.ByteVector, size: int) -> memoryview:
+def _vector_memory(vector: pj.ByteVector, size: int = FRAME_BYTES) -> memoryview:
     """A writable view of a std::vector<unsigned char>'s storage.
 
     The first member of a std::vector is the pointer to its data in libstdc++, libc++ and MSVC
     alike, so reading one pointer at the wrapped object's address finds the samples.
     """
     data = ctypes.c_void_p.from_address(int(vector.this)).value
-    return memoryview((ctypes.c_char * size).from_address(data)).cast("B")
+    array = _FRAME_ARRAY if size == FRAME_BYTES else ctypes.c_char * size
+    return memoryview(array.from_address(data)).cast("B")
 
 
 def audio_format() -> pj.MediaFormatAudio:
@@ -66,16 +69,17 @@ class DevicePort(pj.AudioMediaPort):
 
     @guarded
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
-        frame.buf.resize(FRAME_BYTES)
-        self.source.read_frame(_vector_memory(frame.buf, FRAME_BYTES))
+        buf = frame.buf  # each read of the attribute makes a new SWIG proxy
+        buf.resize(FRAME_BYTES)
+        self.source.read_frame(_vector_memory(buf))
         frame.size = FRAME_BYTES
-        frame.type = pj.PJMEDIA_FRAME_TYPE_AUDIO
+        frame.type = _AUDIO
 
     @guarded
     def onFrameReceived(self, frame: pj.MediaFrame) -> None:
         """The bridge passes an empty frame when nothing is connected (on hold, between
         calls): the sink still gets 20 ms of silence so its clock keeps running."""
-        if frame.type == pj.PJMEDIA_FRAME_TYPE_AUDIO and frame.size == FRAME_BYTES:
-            self.sink.write_frame(_vector_memory(frame.buf, FRAME_BYTES))
+        if frame.type == _AUDIO and frame.size == FRAME_BYTES:
+            self.sink.write_frame(_vector_memory(frame.buf))
         else:
             self.sink.write_frame(_SILENCE)
