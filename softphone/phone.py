@@ -23,6 +23,7 @@ from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
+from softphone.stun_check import Seen, ask
 
 RINGER_TEST_RINGS = 2  # the settings' ringer test: enough to judge it, short enough to wait
 
@@ -151,6 +152,12 @@ class Phone:
         """Ring twice on `device`, as an incoming call would, for the settings."""
         self._test_sound(device, RINGTONE, RINGER_TEST_RINGS * RINGTONE.seconds, on_problem,
                          on_level)
+
+    def test_stun_server(self, server: str) -> Seen:
+        """Which address `server` ("host[:port]") sees us at, for the settings. Blocks for up
+        to a few seconds (a server that does not answer): call it off the GUI thread. Raises
+        StunError with a sentence."""
+        return ask(server)
 
     def stop_sound_test(self) -> None:
         self._sound_test.stop()

@@ -7,7 +7,7 @@ from __future__ import annotations
 from collections.abc import Callable, Mapping
 from typing import Any, TypeVar
 
-from PySide6.QtWidgets import QFormLayout, QLabel, QVBoxLayout, QWidget
+from PySide6.QtWidgets import QFormLayout, QHBoxLayout, QLabel, QVBoxLayout, QWidget
 
 from softphone.config import ConfigError
 from softphone.ui.wording import sentence
@@ -15,9 +15,10 @@ from softphone.ui.wording import sentence
 Field = TypeVar("Field", bound=QWidget)
 
 
-def add_checked_row(form: QFormLayout, label: str, widget: QWidget, name: str) -> QLabel:
-    """Adds `widget` (named `name`) with its problem label, hidden until there is a problem;
-    returns that label, named `name`_error."""
+def add_checked_row(form: QFormLayout, label: str, widget: QWidget, name: str,
+                    beside: QWidget | None = None) -> QLabel:
+    """Adds `widget` (named `name`, with `beside` to its right) with its problem label, hidden
+    until there is a problem; returns that label, named `name`_error."""
     widget.setObjectName(name)
     error = QLabel()
     error.setObjectName(f"{name}_error")
@@ -27,7 +28,13 @@ def add_checked_row(form: QFormLayout, label: str, widget: QWidget, name: str) -
     cell = QVBoxLayout()
     cell.setContentsMargins(0, 0, 0, 0)
     cell.setSpacing(2)
-    cell.addWidget(widget)
+    if beside is None:
+        cell.addWidget(widget)
+    else:
+        row = QHBoxLayout()
+        row.addWidget(widget, 1)
+        row.addWidget(beside)
+        cell.addLayout(row)
     cell.addWidget(error)
     holder = QWidget()
     holder.setLayout(cell)

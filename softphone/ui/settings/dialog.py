@@ -66,7 +66,7 @@ class SettingsDialog(QDialog):
 
     def _pages(self, config: Config, phone: Phone) -> list[QWidget]:
         return [self.accounts_page, CodecsPage(self.accounts), AudioPage(config, phone),
-                NetworkPage(config, self.accounts), CallsPage(config), StartupPage(config)]
+                NetworkPage(config, self.accounts, phone), CallsPage(config), StartupPage(config)]
 
     def save(self) -> bool:
         """Collect, save, store passwords, apply; says what happened. True when the file was

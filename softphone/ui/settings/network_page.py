@@ -3,14 +3,18 @@ what gets audio through a NAT (STUN servers, a TURN relay with its password in t
 
 Each field is checked by the config file's rules, its problem shown under it. The engine is
 built with these, so they take effect at the next start (the app says so when they change).
+*Test* asks each STUN server which address it sees us at, on a thread (a server that does not
+answer takes seconds to give up on), the answers coming back to the GUI thread as a signal.
 """
 
 from __future__ import annotations
 
 import re
+import threading
 from dataclasses import replace
 from typing import Any
 
+from PySide6.QtCore import QObject, Signal
 from PySide6.QtWidgets import (
     QComboBox,
     QFileDialog,
@@ -18,16 +22,25 @@ from PySide6.QtWidgets import (
     QGroupBox,
     QLabel,
     QLineEdit,
+    QPushButton,
     QSpinBox,
     QStyle,
     QVBoxLayout,
     QWidget,
 )
 
-from softphone.config import TURN_TRANSPORTS, Config, NetworkConfig, parse_field
+from softphone.config import TURN_TRANSPORTS, Config, ConfigError, NetworkConfig, parse_field
 from softphone.credentials import TURN_CREDENTIAL
+from softphone.phone import Phone
+from softphone.stun_check import StunError
 from softphone.ui.settings.account_list import AccountList
-from softphone.ui.settings.checked_row import FieldsToCorrect, add_checked_row, read_fields
+from softphone.ui.settings.checked_row import (
+    FieldsToCorrect,
+    add_checked_row,
+    read_fields,
+    show_problem,
+)
+from softphone.ui.wording import sentence
 
 # (key, label, placeholder, tooltip); the order is the form's.
 TEXT_FIELDS = (
@@ -44,16 +57,35 @@ TEXT_FIELDS = (
     ("turn_username", "Relay username", "", "The user name the relay gave you"),
 )
 LOCAL_FIELDS = ("bind_address", "ca_file")
+TESTING = "Asking…"
 LIST_SEPARATORS = re.compile(r"[\s,;]+")
+
+
+class _Answers(QObject):
+    """What the STUN test's thread found, delivered on the GUI thread. Without a parent, so a
+    thread still holding it after the page is gone emits into nothing."""
+
+    said = Signal(str)
 
 
 class NetworkPage(QWidget):
     title = "Network"
 
-    def __init__(self, config: Config, secrets: AccountList,
+    def __init__(self, config: Config, secrets: AccountList, phone: Phone,
                  parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.secrets = secrets
+        self.phone = phone
+        self.stun_test = QPushButton("Test")
+        self.stun_test.setObjectName("test_stun")
+        self.stun_test.setToolTip("Ask each STUN server which address it sees you at")
+        self.stun_test.clicked.connect(self.test_stun_servers)
+        self.stun_status = QLabel()
+        self.stun_status.setObjectName("stun_status")
+        self.stun_status.setWordWrap(True)
+        self.stun_status.hide()  # no empty line under the field until there is an answer
+        self._answers = _Answers()
+        self._answers.said.connect(self._stun_answered)
         self.inputs: dict[str, QLineEdit | QSpinBox | QComboBox] = {}
         self.errors: dict[str, QLabel] = {}
         self.password = QLineEdit()
@@ -103,7 +135,10 @@ class NetworkPage(QWidget):
                              else getattr(network, key))
             line.setPlaceholderText(placeholder)
             line.setToolTip(tip)
-            self._add(local if key in LOCAL_FIELDS else nat, key, label, line)
+            self._add(local if key in LOCAL_FIELDS else nat, key, label, line,
+                      self.stun_test if key == "stun_servers" else None)
+            if key == "stun_servers":
+                nat.addRow("", self.stun_status)
         self._offer_browsing(self.inputs["ca_file"])
         nat.addRow("Relay password", self.password)
         transport = QComboBox()
@@ -126,6 +161,32 @@ class NetworkPage(QWidget):
         layout.addWidget(note)
         layout.addStretch(1)
 
+    def test_stun_servers(self) -> None:
+        """Each server in the field as typed (checked as the file would be first)."""
+        try:
+            servers = self._read("stun_servers", self.inputs["stun_servers"])
+        except ConfigError as error:
+            show_problem(self.errors["stun_servers"], sentence(error.message))
+            return
+        show_problem(self.errors["stun_servers"], "")
+        if not servers:
+            self._say("No STUN server is set: calls rely on the provider for the address the "
+                      "router gives them.")
+            return
+        self.stun_test.setEnabled(False)
+        self._say(TESTING)
+        answers, phone = self._answers, self.phone
+        threading.Thread(target=_ask_each, args=(phone, servers, answers), name="stun-test",
+                         daemon=True).start()
+
+    def _stun_answered(self, text: str) -> None:
+        self._say(text)
+        self.stun_test.setEnabled(True)
+
+    def _say(self, text: str) -> None:
+        self.stun_status.setText(text)
+        self.stun_status.show()
+
     def _relay_named(self, server: str) -> None:
         """The relay's user, password and transport mean something only with a relay."""
         for widget in (self.inputs["turn_username"], self.password,
@@ -133,8 +194,8 @@ class NetworkPage(QWidget):
             widget.setEnabled(bool(server.strip()))
 
     def _add(self, form: QFormLayout, key: str, label: str,
-             widget: QLineEdit | QSpinBox | QComboBox) -> None:
-        self.errors[key] = add_checked_row(form, label, widget, key)
+             widget: QLineEdit | QSpinBox | QComboBox, beside: QWidget | None = None) -> None:
+        self.errors[key] = add_checked_row(form, label, widget, key, beside)
         self.inputs[key] = widget
 
     def _offer_browsing(self, line: QLineEdit) -> None:
@@ -159,3 +220,16 @@ class NetworkPage(QWidget):
         spin.setSpecialValueText(special)
         spin.setToolTip(tip)
         return spin
+
+
+def _ask_each(phone: Phone, servers: tuple[str, ...], answers: _Answers) -> None:
+    """On a thread: one line per server, what it saw or why it could not say."""
+    lines = []
+    for server in servers:
+        try:
+            seen = phone.test_stun_server(server)
+        except StunError as error:
+            lines.append(str(error))
+            continue
+        lines.append(f"{server} sees you at {seen.host}:{seen.port}.")
+    answers.said.emit("\n".join(lines))
