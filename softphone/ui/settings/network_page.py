@@ -104,7 +104,7 @@ class NetworkPage(QWidget):
         values = read_fields(self.inputs, self.errors, self._read)
         if values is None:
             raise FieldsToCorrect(self.title)
-        if self.password.text():
+        if self.password.text() and values["turn_server"]:  # typed, then the relay cleared
             self.secrets.passwords[TURN_CREDENTIAL] = self.password.text()
             self.password.clear()
             self.password.setPlaceholderText("unchanged (stored in the system keyring)")

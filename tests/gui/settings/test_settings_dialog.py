@@ -361,3 +361,14 @@ def test_the_relay_password_waits_for_the_keyring_and_never_reaches_the_file(
     assert load_config(config_file).network.turn_server == "turn.example.net"
     assert dialog.accounts.passwords == {TURN_CREDENTIAL: "relay-s3cret"}, "kept to retry"
     assert page.password.text() == ""
+
+
+def test_a_password_typed_for_a_relay_then_removed_is_not_kept(dialog: SettingsDialog) -> None:
+    page = network_page(dialog)
+    page.inputs["turn_server"].setText("turn.example.net")
+    page.password.setText("relay-s3cret")
+    page.inputs["turn_server"].clear()
+    dialog.apply_button.click()
+
+    assert dialog.accounts.passwords == {}
+    assert dialog.message.text() == "Saved. Applied."
