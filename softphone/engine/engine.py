@@ -36,7 +36,7 @@ from softphone.engine.call import SoftCall
 from softphone.engine.endpoint import SoftEndpoint
 from softphone.engine.flood import FloodBrake
 from softphone.engine.netwatch import WATCH_SECONDS, NetworkWatch
-from softphone.engine.port import DevicePort
+from softphone.engine.port import CLOCK_THREAD, DevicePort
 from softphone.engine.routing import apply_routing
 from softphone.engine.tones import CallWaitingTone
 from softphone.engine.transports import Transports, bind_host, is_loopback
@@ -239,6 +239,7 @@ class Engine:
             call.stop_recording()
             call.tones = None
             call.__disown__()
+        self._set_media_clock(False)
         # Calls and accounts are already ended and unregistered above, with bounded waits;
         # NO_NETWORK skips pjsua's fixed one-second sleep that waits for the same.
         self._endpoint.libDestroy(pj.PJSUA_DESTROY_NO_NETWORK)
@@ -619,7 +620,8 @@ class Engine:
         if running:
             manager.setNullDev()
         else:
-            manager.setNoDev()
+            manager.setNoDev()  # joins the clock thread
+            CLOCK_THREAD.forget_ended()  # and frees the state it held (engine/thread_state.py)
 
     def route_audio(self) -> None:
         apply_routing(self._device, self._calls.values())

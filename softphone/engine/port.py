@@ -15,6 +15,7 @@ import ctypes
 import pjsua2 as pj
 
 from softphone.engine.guard import guarded
+from softphone.engine.thread_state import ClockThreadState
 from softphone.media.frames import (
     CLOCK_RATE,
     FRAME_BYTES,
@@ -27,6 +28,8 @@ from softphone.media.frames import (
 )
 
 _SILENCE = memoryview(SILENT_FRAME)
+# Frame callbacks come on the bridge's clock thread; the engine starts and stops that clock.
+CLOCK_THREAD = ClockThreadState()
 _FRAME_ARRAY = ctypes.c_char * FRAME_BYTES
 _AUDIO = pj.PJMEDIA_FRAME_TYPE_AUDIO  # a module global, not an attribute of the SWIG module
 
@@ -69,6 +72,7 @@ class DevicePort(pj.AudioMediaPort):
 
     @guarded
     def onFrameRequested(self, frame: pj.MediaFrame) -> None:
+        CLOCK_THREAD.hold()
         buf = frame.buf  # each read of the attribute makes a new SWIG proxy
         buf.resize(FRAME_BYTES)
         self.source.read_frame(_vector_memory(buf))
@@ -79,6 +83,7 @@ class DevicePort(pj.AudioMediaPort):
     def onFrameReceived(self, frame: pj.MediaFrame) -> None:
         """The bridge passes an empty frame when nothing is connected (on hold, between
         calls): the sink still gets 20 ms of silence so its clock keeps running."""
+        CLOCK_THREAD.hold()
         if frame.type == _AUDIO and frame.size == FRAME_BYTES:
             self.sink.write_frame(_vector_memory(frame.buf))
         else:
