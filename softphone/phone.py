@@ -23,7 +23,7 @@ from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
-from softphone.stun_check import Seen, ask
+from softphone.stun_check import Seen, StunError, ask
 
 RINGER_TEST_RINGS = 2  # the settings' ringer test: enough to judge it, short enough to wait
 
@@ -62,6 +62,18 @@ class Phone:
     def start(self) -> None:
         self.engine.relay = self._relay()
         self.engine.start()
+        if self.config.network.stun_servers:
+            threading.Thread(target=self._check_stun_servers, name="stun-check",
+                             daemon=True).start()
+
+    def _check_stun_servers(self) -> None:
+        """pjsua waits for a STUN server that does not answer at the start of every call, for
+        seconds, and never says why: the user is told which one, once, at start."""
+        for server in self.config.network.stun_servers:
+            try:
+                ask(server)
+            except StunError as error:
+                self._on_event(EngineProblem(str(error)))
 
     def _relay(self) -> Relay | None:
         """The configured TURN relay; without its password calls still go, straight, and the

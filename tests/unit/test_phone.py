@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import time
+
 import keyring
 import pytest
 from keyring.backends import null
@@ -12,6 +14,7 @@ from softphone.engine import Relay
 from softphone.events import EngineProblem, Event
 from softphone.numbers import DialError
 from softphone.phone import Phone
+from tests.peers.ports import free_port
 
 UK_HABIT = AccountConfig(name="uk", username="u", domain="sip.example.net",
                          default_country="US", dial_plan=(("^0", "+44"), (r"^\+440", "+44")))
@@ -82,3 +85,18 @@ def test_without_the_turn_password_calls_go_straight_and_the_user_is_told(
     assert "No system keyring is available for the password of the TURN relay" in (
         problem.message)
     assert problem.message.endswith("Until then calls go without the relay.")
+
+
+def test_a_stun_server_that_does_not_answer_is_named_at_start() -> None:
+    """A closed port on loopback: the kernel refuses at once, as a missing server would."""
+    closed = f"127.0.0.1:{free_port()}"
+    events: list[Event] = []
+    phone = Phone(Config(network=NetworkConfig(stun_servers=(closed,))), events.append)
+    phone.engine.start = lambda timeout=15.0: None
+    phone.start()
+
+    deadline = time.monotonic() + 5
+    while not events and time.monotonic() < deadline:
+        time.sleep(0.01)
+    assert events == [EngineProblem(f"Nothing answers at {closed}: no STUN server listens on "
+                                    "that port.")]
