@@ -30,6 +30,7 @@ from softphone.ui.icons import icon
 from softphone.ui.incoming import IncomingCalls
 from softphone.ui.links import LinkServer, hand_over
 from softphone.ui.main_window import MainWindow
+from softphone.ui.restart import Restart, relaunch
 from softphone.ui.session import Session
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.tray import Tray
@@ -65,7 +66,11 @@ def run(argv: list[str] | None = None) -> int:
     links.received.connect(desktop.open_link)
     if args.link:
         desktop.open_link(args.link)
-    return app.exec()
+    status = app.exec()  # shutdown has run (aboutToQuit): calls ended, engine gone
+    if desktop.restart.requested:
+        links.close()
+        relaunch(args.config)
+    return status
 
 
 def quit_app() -> None:
@@ -154,6 +159,7 @@ class Desktop:
                                       config.calls.auto_answer)
         self.incoming.answered.connect(self.window.show)  # the call's controls are there
         self.do_not_disturb = DoNotDisturb(self.phone, config.path)
+        self.restart = Restart(lambda: bool(self.session.calls), quit_app)
         self.settings: SettingsDialog | None = None
         self.first_run: FirstRunWizard | None = None
         self.window.settings_requested.connect(self.open_settings)
@@ -179,7 +185,8 @@ class Desktop:
         """Settings… from the window (Ctrl+,) or the tray; Do Not Disturb as the tray set it."""
         calls = replace(self.config.calls, do_not_disturb=self.phone.do_not_disturb)
         self.settings = SettingsDialog(replace(self.config, calls=calls), self.phone,
-                                       self.bridge, self.apply_settings, parent=self.window)
+                                       self.bridge, self.apply_settings, self.restart,
+                                       parent=self.window)
         self.settings.open()
 
     def apply_settings(self, config: Config, renewed: set[str]) -> list[str]:
@@ -212,6 +219,7 @@ class Desktop:
             ("the relay's new password", TURN_CREDENTIAL in renewed),
         ) if changed)
         if later:
+            self.restart.pending = True
             notes.append(f"{later[0].upper()}{later[1:]} will take effect the next time "
                          "Softphone starts.")
         return notes

@@ -66,6 +66,10 @@ class LinkServer(QObject):
         self._server.listen(path)
         return True
 
+    def close(self) -> None:
+        """Stop listening (the socket file goes too), so a successor can listen."""
+        self._server.close()
+
     def _accept(self) -> None:
         while (connection := self._server.nextPendingConnection()) is not None:
             connection.readyRead.connect(lambda c=connection: self._read(c))

@@ -21,6 +21,7 @@ from PySide6.QtWidgets import (
 from softphone.config import Config
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
+from softphone.ui.restart import Restart
 from softphone.ui.settings.account_list import AccountList
 from softphone.ui.settings.accounts_page import AccountsPage
 from softphone.ui.settings.audio_page import AudioPage
@@ -34,7 +35,7 @@ from softphone.ui.settings.startup_page import StartupPage
 
 class SettingsDialog(QDialog):
     def __init__(self, config: Config, phone: Phone, bridge: EngineBridge, apply: Apply,
-                 parent: QWidget | None = None) -> None:
+                 restart: Restart | None = None, parent: QWidget | None = None) -> None:
         super().__init__(parent)
         self.setWindowTitle("Settings")
         self.setObjectName("settings")
@@ -55,8 +56,17 @@ class SettingsDialog(QDialog):
                                    | QDialogButtonBox.StandardButton.Cancel)
         self.ok_button = buttons.button(QDialogButtonBox.StandardButton.Ok)
         self.apply_button = buttons.button(QDialogButtonBox.StandardButton.Apply)
+        self.apply_button.setText("&Apply")  # Alt+A, whatever the platform's theme says
         self.ok_button.clicked.connect(self.ok)
         self.apply_button.clicked.connect(self.save)
+        self.restart = restart
+        # Shown once saved settings wait for a restart (the first-run wizard has none).
+        self.restart_button = buttons.addButton("&Restart now",
+                                                QDialogButtonBox.ButtonRole.ActionRole)
+        self.restart_button.setObjectName("restart_now")
+        self.restart_button.setToolTip("Quit and start again, with the new settings in effect")
+        self.restart_button.clicked.connect(self.restart_now)
+        self.restart_button.setVisible(restart is not None and restart.pending)
         buttons.rejected.connect(self.reject)
         layout = QVBoxLayout(self)
         layout.addWidget(self.tabs)
@@ -81,10 +91,19 @@ class SettingsDialog(QDialog):
             return False
         saved = save_settings(config, self.accounts, self.apply_settings)
         self.message.setText(" ".join(saved.sentences))
+        self.restart_button.setVisible(self.restart is not None and self.restart.pending)
         if saved.config is not None:
             self.config = saved.config
             self.accounts_page.tried.clear()  # what was tried is now what is configured
         return saved.complete
+
+    def restart_now(self) -> None:
+        """Unsaved changes are saved first, so nothing typed is lost to the restart."""
+        if self.restart is None or not self.save():
+            return
+        why_not = self.restart.now()
+        if why_not is not None:
+            self.message.setText(why_not)
 
     def ok(self) -> None:
         if self.save():

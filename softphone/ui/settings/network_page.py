@@ -150,7 +150,8 @@ class NetworkPage(QWidget):
         relay = self.inputs["turn_server"]
         relay.textChanged.connect(self._relay_named)
         self._relay_named(relay.text())
-        note = QLabel("These settings take effect the next time Softphone starts.")
+        note = QLabel("These settings take effect the next time Softphone starts: once they "
+                      "are saved, Restart now does it.")
         note.setObjectName("network_note")
         note.setWordWrap(True)
         layout = QVBoxLayout(self)

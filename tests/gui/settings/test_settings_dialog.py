@@ -18,6 +18,7 @@ from softphone.config import AccountConfig, Config, NetworkConfig, load_config
 from softphone.credentials import TURN_CREDENTIAL
 from softphone.phone import Phone
 from softphone.ui.adapter import EngineBridge
+from softphone.ui.restart import HANG_UP_FIRST, Restart
 from softphone.ui.settings.account_form import AccountForm
 from softphone.ui.settings.dialog import SettingsDialog
 from softphone.ui.settings.network_page import NetworkPage
@@ -372,3 +373,29 @@ def test_a_password_typed_for_a_relay_then_removed_is_not_kept(dialog: SettingsD
 
     assert dialog.accounts.passwords == {}
     assert dialog.message.text() == "Saved. Applied."
+
+
+@pytest.mark.parametrize("in_a_call", [False, True])
+def test_restart_now_is_offered_once_settings_wait_for_it_and_never_ends_a_call(
+        qtbot: QtBot, phone: Phone, bridge: EngineBridge, config_file: Path,
+        in_a_call: bool) -> None:
+    quits: list[bool] = []
+    restart = Restart(lambda: in_a_call, lambda: quits.append(True))
+
+    def applied(config: Config, renewed: set[str]) -> list[str]:
+        restart.pending = True  # as the app does for network settings
+        return ["Network settings will take effect the next time Softphone starts."]
+
+    shown = SettingsDialog(phone.config, phone, bridge, applied, restart)
+    qtbot.addWidget(shown)
+    shown.show()
+    assert not shown.restart_button.isVisible()
+    network_page(shown).inputs["sip_port"].setValue(5070)
+    shown.apply_button.click()
+    assert shown.restart_button.isVisible()
+
+    shown.restart_button.click()
+    assert quits == ([] if in_a_call else [True])
+    if in_a_call:
+        assert shown.message.text() == HANG_UP_FIRST
+    assert load_config(config_file).network.sip_port == 5070
