@@ -68,10 +68,10 @@ def measure(scale: float = 1.0) -> dict[str, float]:
     fast, slow = max(1, int(FAST_CALLS * scale)), max(1, int(SLOW_CALLS * scale))
 
     def read_direct() -> None:
-        loop.write_frame(_vector_memory(vector, FRAME_BYTES))
+        loop.write_frame(_vector_memory(vector))
 
     def write_direct() -> None:
-        loop.read_frame(_vector_memory(vector, FRAME_BYTES))
+        loop.read_frame(_vector_memory(vector))
 
     figures = {
         "read_direct_us": per_call_us(read_direct, fast),

@@ -23,7 +23,7 @@ from softphone.events import AudioLevels, EngineProblem, Event
 from softphone.history.writer import HistoryWriter
 from softphone.media.frames import FrameSink, FrameSource
 from softphone.numbers import Target, parse_target
-from softphone.stun_check import Seen, StunError, ask
+from softphone.stun_check import answer_of
 
 RINGER_TEST_RINGS = 2  # the settings' ringer test: enough to judge it, short enough to wait
 
@@ -70,10 +70,9 @@ class Phone:
         """pjsua waits for a STUN server that does not answer at the start of every call, for
         seconds, and never says why: the user is told which one, once, at start."""
         for server in self.config.network.stun_servers:
-            try:
-                ask(server)
-            except StunError as error:
-                self._on_event(EngineProblem(str(error)))
+            answered, said = answer_of(server)
+            if not answered:
+                self._on_event(EngineProblem(said))
 
     def _relay(self) -> Relay | None:
         """The configured TURN relay; without its password calls still go, straight, and the
@@ -165,11 +164,11 @@ class Phone:
         self._test_sound(device, RINGTONE, RINGER_TEST_RINGS * RINGTONE.seconds, on_problem,
                          on_level)
 
-    def test_stun_server(self, server: str) -> Seen:
-        """Which address `server` ("host[:port]") sees us at, for the settings. Blocks for up
-        to a few seconds (a server that does not answer): call it off the GUI thread. Raises
-        StunError with a sentence."""
-        return ask(server)
+    def test_stun_server(self, server: str) -> str:
+        """Which address `server` ("host[:port]") sees us at, or why it cannot say, in a
+        sentence, for the settings. Blocks for up to a few seconds (a server that does not
+        answer): call it off the GUI thread."""
+        return answer_of(server)[1]
 
     def stop_sound_test(self) -> None:
         self._sound_test.stop()

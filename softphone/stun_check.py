@@ -62,6 +62,16 @@ def ask(server: str) -> Seen:
                         "servers empty.")
 
 
+def answer_of(server: str) -> tuple[bool, str]:
+    """Ask `server`: whether it answered, and a sentence for a person saying what it saw or
+    why it could not say."""
+    try:
+        seen = ask(server)
+    except StunError as error:
+        return False, str(error)
+    return True, f"{server} sees you at {seen.host}:{seen.port}."
+
+
 def _resolve(server: str) -> tuple[socket.AddressFamily, tuple[str, int]]:
     host, port = _host_and_port(server)
     try:

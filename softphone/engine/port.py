@@ -34,15 +34,14 @@ _FRAME_ARRAY = ctypes.c_char * FRAME_BYTES
 _AUDIO = pj.PJMEDIA_FRAME_TYPE_AUDIO  # a module global, not an attribute of the SWIG module
 
 
-def _vector_memory(vector: pj.ByteVector, size: int = FRAME_BYTES) -> memoryview:
-    """A writable view of a std::vector<unsigned char>'s storage.
+def _vector_memory(vector: pj.ByteVector) -> memoryview:
+    """A writable view of a frame's worth of a std::vector<unsigned char>'s storage.
 
     The first member of a std::vector is the pointer to its data in libstdc++, libc++ and MSVC
     alike, so reading one pointer at the wrapped object's address finds the samples.
     """
     data = ctypes.c_void_p.from_address(int(vector.this)).value
-    array = _FRAME_ARRAY if size == FRAME_BYTES else ctypes.c_char * size
-    return memoryview(array.from_address(data)).cast("B")
+    return memoryview(_FRAME_ARRAY.from_address(data)).cast("B")
 
 
 def audio_format() -> pj.MediaFormatAudio:

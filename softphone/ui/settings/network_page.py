@@ -32,7 +32,6 @@ from PySide6.QtWidgets import (
 from softphone.config import TURN_TRANSPORTS, Config, ConfigError, NetworkConfig, parse_field
 from softphone.credentials import TURN_CREDENTIAL
 from softphone.phone import Phone
-from softphone.stun_check import StunError
 from softphone.ui.settings.account_list import AccountList
 from softphone.ui.settings.checked_row import (
     FieldsToCorrect,
@@ -225,12 +224,4 @@ class NetworkPage(QWidget):
 
 def _ask_each(phone: Phone, servers: tuple[str, ...], answers: _Answers) -> None:
     """On a thread: one line per server, what it saw or why it could not say."""
-    lines = []
-    for server in servers:
-        try:
-            seen = phone.test_stun_server(server)
-        except StunError as error:
-            lines.append(str(error))
-            continue
-        lines.append(f"{server} sees you at {seen.host}:{seen.port}.")
-    answers.said.emit("\n".join(lines))
+    answers.said.emit("\n".join(phone.test_stun_server(server) for server in servers))
